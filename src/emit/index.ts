@@ -1,0 +1,26 @@
+import type { ApiModel } from "../model.js";
+import type { Templates } from "../templates.js";
+import { emitClient } from "./client.js";
+import { emitModels } from "./models.js";
+import { operationViews } from "./operations.js";
+import { emitRoutes } from "./routes.js";
+import { fileHeader } from "./text.js";
+
+/** One emitted file, before formatting. `userOwned` files are written only when absent. */
+export interface EmittedFile {
+  name: string;
+  content: string;
+  userOwned: boolean;
+}
+
+/** Every artifact, in a fixed order: models, client, routes, handlers (user-owned), index. */
+export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
+  const header = fileHeader(model.kind.id);
+  return [
+    { name: "models.ts", content: templates.render("models.ts", { header, declarations: emitModels(model) }), userOwned: false },
+    { name: "client.ts", content: emitClient(model, templates), userOwned: false },
+    { name: "routes.ts", content: emitRoutes(model, templates), userOwned: false },
+    { name: "handlers.ts", content: templates.render("handlers.ts", { kindId: model.kind.id, operations: operationViews(model) }), userOwned: true },
+    { name: "index.ts", content: templates.render("index.ts", { header }), userOwned: false },
+  ];
+}

@@ -1,0 +1,92 @@
+import type { GlobalContext, SchemaObject } from "openapi-typescript";
+import { addJSDocComment, astToString } from "openapi-typescript/dist/lib/ts.mjs";
+import transformSchemaObject from "openapi-typescript/dist/transform/schema-object.mjs";
+import ts from "typescript";
+import type { ApiModel, SchemaModel } from "../model.js";
+
+const REF_PREFIX = "#/components/schemas/";
+
+/**
+ * `models.ts`: one exported declaration per schema, type expressions by openapi-typescript. Objects
+ * become interfaces (readable in hovers and errors), everything else a type alias. References become
+ * plain type names instead of openapi-typescript's `components["schemas"][...]` lookups.
+ */
+export function emitModels(model: ApiModel): string {
+  const ctx = createContext(model.schemas);
+  // One declaration at a time, so that a blank line separates them in the output.
+  return model.schemas.map((schema) => astToString(declare(schema, ctx)).trim()).join("\n\n");
+}
+
+function declare(schema: SchemaModel, ctx: GlobalContext): ts.Statement {
+  const type = transformSchemaObject(schema.schema as SchemaObject, { path: `${REF_PREFIX}${schema.name}`, ctx });
+  const exported = [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)];
+  const declaration = ts.isTypeLiteralNode(type)
+    ? ts.factory.createInterfaceDeclaration(exported, schema.name, undefined, undefined, type.members)
+    : ts.factory.createTypeAliasDeclaration(exported, schema.name, undefined, type);
+  // Only what documents the type itself: its properties carry their own comments.
+  const { description, deprecated, format, title } = schema.schema;
+  addJSDocComment({ description, deprecated, format, title }, declaration);
+  return declaration;
+}
+
+function createContext(schemas: readonly SchemaModel[]): GlobalContext {
+  const byName = new Map(schemas.map((s) => [s.name, s.schema]));
+  const refToType = (ref: string) => ts.factory.createTypeReferenceNode(ref.slice(REF_PREFIX.length));
+  return {
+    additionalProperties: false,
+    alphabetize: false,
+    arrayLength: false,
+    defaultNonNullable: false,
+    discriminators: { objects: {}, refsHandled: [] },
+    emptyObjectsUnknown: true,
+    enum: false,
+    enumValues: false,
+    conditionalEnums: false,
+    dedupeEnums: false,
+    excludeDeprecated: false,
+    exportType: false,
+    immutable: false,
+    injectFooter: [],
+    pathParamsAsTypes: false,
+    propertiesRequiredByDefault: false,
+    rootTypes: false,
+    rootTypesNoSchemaPrefix: false,
+    rootTypesKeepCasing: false,
+    redoc: undefined as unknown as GlobalContext["redoc"],
+    silent: true,
+    makePathsEnum: false,
+    generatePathParams: false,
+    readWriteMarkers: false,
+    resolve<T>(ref: string): T | undefined {
+      return (ref.startsWith(REF_PREFIX) ? byName.get(ref.slice(REF_PREFIX.length)) : undefined) as T | undefined;
+    },
+    // A property that is a `$ref` keeps its own description (openapi-typescript documents it), and its
+    // type becomes the plain model name.
+    transform(schemaObject) {
+      return "$ref" in schemaObject && typeof schemaObject.$ref === "string" ? refToType(schemaObject.$ref) : undefined;
+    },
+    postTransform(type) {
+      return replaceComponentRefs(type);
+    },
+    transformProperty: undefined,
+  };
+}
+
+/** `components["schemas"]["ObjectMeta"]` -> `ObjectMeta`, anywhere inside a type. */
+function replaceComponentRefs(type: ts.TypeNode): ts.TypeNode {
+  const visit = (node: ts.Node): ts.Node => {
+    const name = ts.isIndexedAccessTypeNode(node) ? componentName(node) : undefined;
+    if (name !== undefined) return ts.factory.createTypeReferenceNode(name);
+    return ts.visitEachChild(node, visit, undefined);
+  };
+  return visit(type) as ts.TypeNode;
+}
+
+function componentName(node: ts.IndexedAccessTypeNode): string | undefined {
+  const inner = node.objectType;
+  if (!ts.isIndexedAccessTypeNode(inner) || !ts.isTypeReferenceNode(inner.objectType)) return undefined;
+  const base = inner.objectType.typeName;
+  if (!ts.isIdentifier(base) || base.text !== "components") return undefined;
+  const key = (n: ts.TypeNode) => (ts.isLiteralTypeNode(n) && ts.isStringLiteral(n.literal) ? n.literal.text : undefined);
+  return key(inner.indexType) === "schemas" ? key(node.indexType) : undefined;
+}

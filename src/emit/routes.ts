@@ -1,0 +1,84 @@
+import type { ApiModel, SchemaNode } from "../model.js";
+import type { Templates } from "../templates.js";
+import { operationViews, referencedTypes } from "./operations.js";
+import { fileHeader, stringLiteral } from "./text.js";
+
+/** Compact schema the emitted validator walks (see the `Shape` type in `templates/routes.ts.hbs`). */
+interface Shape {
+  t: string;
+  p?: Record<string, Shape>;
+  q?: string[];
+  i?: Shape;
+  v?: Shape;
+  r?: string;
+  e?: unknown[];
+}
+
+/** `routes.ts`: view model for `templates/routes.ts.hbs`. */
+export function emitRoutes(model: ApiModel, templates: Templates): string {
+  const operations = operationViews(model);
+  const shapes: Record<string, Shape> = {};
+  for (const schema of model.schemas) shapes[schema.name] = toShape(schema.schema);
+  return templates.render("routes.ts", {
+    header: fileHeader(model.kind.id),
+    kindId: model.kind.id,
+    imports: referencedTypes(model, operations).join(", "),
+    statusType: model.statusTypeName,
+    operations,
+    routeTable: operations.map((op) => ({
+      ...op,
+      pattern: `new RegExp(${stringLiteral(pathPattern(model.operations.find((o) => o.name === op.name)!.path))})`,
+      bodySpec: op.hasBody
+        ? `{ type: ${stringLiteral(op.bodyType)}, required: ${!op.bodyOptional}, contentTypes: ${op.contentTypesLiteral} }`
+        : "undefined",
+    })),
+    groupLiteral: stringLiteral(model.kind.group),
+    kindLiteral: stringLiteral(model.kind.kind),
+    apiVersionLiteral: stringLiteral(model.kind.apiVersion),
+    kindTypeLiteral: stringLiteral(model.kind.typeName),
+    authHeaderLiteral: stringLiteral(model.authHeader),
+    shapesLiteral: stringLiteral(JSON.stringify(shapes)),
+  });
+}
+
+/** `/api/v1/namespaces/{namespace}/bindings` -> `^/api/v1/namespaces/([^/]+)/bindings$` */
+function pathPattern(path: string): string {
+  const escaped = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{.+\}$/.test(part) ? "([^/]+)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return `^${escaped}$`;
+}
+
+function toShape(node: SchemaNode): Shape {
+  const ref = node["$ref"];
+  if (typeof ref === "string") return { t: "ref", r: ref.slice(ref.lastIndexOf("/") + 1) };
+  const oneOf = node["oneOf"];
+  if (Array.isArray(oneOf) && oneOf.length === 2 && oneOf.every((o) => ["integer", "string"].includes((o as SchemaNode)["type"] as string))) return { t: "int-or-string" };
+  const allOf = node["allOf"];
+  if (Array.isArray(allOf) && allOf.length === 1) return toShape(allOf[0] as SchemaNode);
+  const enumValues = Array.isArray(node["enum"]) ? { e: node["enum"] } : {};
+  switch (node["type"]) {
+    case "string":
+    case "integer":
+    case "number":
+    case "boolean":
+      return { t: node["type"], ...enumValues };
+    case "array":
+      return { t: "array", i: toShape((node["items"] ?? {}) as SchemaNode) };
+    case "object": {
+      const properties = node["properties"] as Record<string, SchemaNode> | undefined;
+      const additional = node["additionalProperties"];
+      if (properties && Object.keys(properties).length && !additional) {
+        const p: Record<string, Shape> = {};
+        for (const name of Object.keys(properties).sort()) p[name] = toShape(properties[name]!);
+        const required = Array.isArray(node["required"]) ? (node["required"] as string[]) : [];
+        return required.length ? { t: "object", p, q: required } : { t: "object", p };
+      }
+      const values = typeof additional === "object" && additional !== null ? toShape(additional as SchemaNode) : { t: "any" };
+      return { t: "map", v: values };
+    }
+    default:
+      return { t: "any", ...enumValues };
+  }
+}

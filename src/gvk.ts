@@ -1,0 +1,75 @@
+/** A Kubernetes group/version/kind. The core group is the empty string. */
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+/** `core/v1/Binding`, `rbac.authorization.k8s.io/v1/RoleBinding`: how gen-binding prints a GVK. */
+export function formatGvk(gvk: GroupVersionKind): string {
+  return `${gvk.group || "core"}/${gvk.version}/${gvk.kind}`;
+}
+
+/** The `apiVersion` value of objects of this GVK: `v1` for core, `group/version` otherwise. */
+export function apiVersionOf(gvk: GroupVersionKind): string {
+  return gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+}
+
+/** What `--kind` asked for; absent parts match anything (the best match is chosen later). */
+export interface KindQuery {
+  group?: string;
+  version?: string;
+  kind: string;
+}
+
+/**
+ * Parses `--kind`: `Binding`, `v1/Binding` (apiVersion/kind, so the core group), `core/v1/Binding`,
+ * `rbac.authorization.k8s.io/v1/RoleBinding`. Returns undefined when the text has more parts than that.
+ */
+export function parseKindQuery(text: string): KindQuery | undefined {
+  const parts = text.split("/");
+  if (parts.some((p) => p.trim() === "")) return undefined;
+  if (parts.length === 1) return { kind: parts[0]! };
+  if (parts.length === 2) return { group: "", version: parts[0]!, kind: parts[1]! };
+  if (parts.length === 3) return { group: parts[0] === "core" ? "" : parts[0]!, version: parts[1]!, kind: parts[2]! };
+  return undefined;
+}
+
+/**
+ * Orders Kubernetes versions the way the apiserver prefers them: GA before beta before alpha, and higher
+ * numbers first within each (v2 > v1 > v1beta2 > v1beta1 > v1alpha1). Returns a negative number when `a`
+ * is preferred.
+ */
+export function compareVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [3, 0, 0];
+    const stage = m[2] === undefined ? 0 : m[2] === "beta" ? 1 : 2;
+    return [stage, -Number(m[1]), -Number(m[3] ?? 0)];
+  };
+  const [ra, rb] = [rank(a), rank(b)];
+  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when `gvk` satisfies every part the query names. */
+export function matchesQuery(gvk: GroupVersionKind, query: KindQuery): boolean {
+  return gvk.kind === query.kind && (query.group === undefined || gvk.group === query.group) && (query.version === undefined || gvk.version === query.version);
+}
+
+/** Reads an `x-kubernetes-group-version-kind` value (an object or an array of them) defensively. */
+export function readGvkExtension(value: unknown): GroupVersionKind[] {
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const result: GroupVersionKind[] = [];
+  for (const item of items) {
+    if (typeof item !== "object" || item === null) continue;
+    const { group, version, kind } = item as Record<string, unknown>;
+    if (typeof group === "string" && typeof version === "string" && typeof kind === "string") result.push({ group, version, kind });
+  }
+  return result;
+}
+
+/** True when both name the same group, version and kind. */
+export function sameGvk(a: GroupVersionKind, b: GroupVersionKind): boolean {
+  return a.group === b.group && a.version === b.version && a.kind === b.kind;
+}

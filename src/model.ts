@@ -1,0 +1,283 @@
+import { GenBindingError, jsonPointer } from "./errors.js";
+import { type GroupVersionKind, apiVersionOf, formatGvk } from "./gvk.js";
+import { isRecord } from "./load.js";
+import { assignTypeNames, operationName, uniqueNames } from "./names.js";
+import { type JsonObject, type SelectedOperation, type Selection, definitionNameOf } from "./select.js";
+
+/**
+ * The intermediate representation between the selector and the emitters: plain data, sorted, with every
+ * name already made safe for TypeScript. Emitters read it and nothing else.
+ */
+export interface ApiModel {
+  kind: KindModel;
+  /** Model types, sorted by name: the kind's `$ref` closure plus `Status`. */
+  schemas: SchemaModel[];
+  operations: OperationModel[];
+  /** Type name of `meta/v1 Status` (the error body, and some success bodies). */
+  statusTypeName: string;
+  /** Header the bearer token goes in, from the security definition. */
+  authHeader: string;
+  source: { title: string; version: string };
+}
+
+export interface KindModel extends GroupVersionKind {
+  apiVersion: string;
+  /** `core/v1/Binding` */
+  id: string;
+  typeName: string;
+}
+
+/** A JSON Schema node in the OpenAPI 3 shape, with `$ref`s pointing at `#/components/schemas/<typeName>`. */
+export type SchemaNode = JsonObject;
+
+export interface SchemaModel {
+  /** Readable, unique TypeScript name (`Binding`, `ObjectMeta`). */
+  name: string;
+  /** The definition's name in the document (`io.k8s.api.core.v1.Binding`). */
+  definitionName: string;
+  deprecated: boolean;
+  schema: SchemaNode;
+}
+
+export type ParameterType = "string" | "boolean" | "integer" | "number";
+
+export interface ParameterModel {
+  /** Name on the wire (query key or path placeholder). */
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  type: ParameterType;
+  /** Allowed values, when Kubernetes restricts them (`dryRun: All`). */
+  enum: string[] | undefined;
+  description: string | undefined;
+}
+
+export interface ResponseModel {
+  status: number;
+  description: string;
+  /** Type names of the possible bodies; empty when the answer has no schema. */
+  typeNames: string[];
+}
+
+export interface OperationModel {
+  /** The operationId from the document. */
+  operationId: string;
+  /** Function name users know (`createNamespacedBinding`). */
+  name: string;
+  method: string;
+  /** Path template (`/api/v1/namespaces/{namespace}/bindings`). */
+  path: string;
+  action: string;
+  description: string | undefined;
+  deprecated: boolean;
+  pathParams: ParameterModel[];
+  queryParams: ParameterModel[];
+  body: { typeName: string; required: boolean; description: string | undefined } | undefined;
+  /** Content types the body may be sent as (besides JSON for patch); empty for plain JSON. */
+  patchTypes: string[];
+  /** 2xx answers, sorted by status. */
+  responses: ResponseModel[];
+}
+
+/**
+ * Values Kubernetes accepts for its common query parameters. The document types them as plain strings
+ * and lists the values only in prose; the apiserver rejects anything else.
+ */
+const KNOWN_QUERY_VALUES: Record<string, string[]> = {
+  dryRun: ["All"],
+  fieldValidation: ["Ignore", "Warn", "Strict"],
+  propagationPolicy: ["Orphan", "Background", "Foreground"],
+};
+
+/**
+ * Kinds whose create answer from a real apiserver is a `Status`, although the document says otherwise
+ * (the registry for pods/binding and pods/eviction returns `metav1.Status{Status: Success}`).
+ */
+const ANSWERED_WITH_STATUS = new Set(["core/v1/Binding", "policy/v1/Eviction", "policy/v1beta1/Eviction"]);
+
+/** Kubernetes marks deprecation in prose: "Deprecated in 1.7, ...", "DEPRECATED - ...", "Deprecated: ...". */
+const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated\b(?!\s+field)/i;
+
+/** Names the emitted modules export themselves; model types must not take them. */
+const EMITTED_NAMES = [
+  "ApiError", "ApiResponse", "Client", "ClientOptions", "createClient", "isStatus",
+  "routes", "Handlers", "HandlerContext", "HandlerResult", "RouteOptions", "statusAnswer",
+  "createFetchHandler", "createRequestListener", "NodeRequestLike", "NodeResponseLike", "handlers",
+];
+
+/** Builds the IR from a selection. Pure: the same selection always gives the same model. */
+export function buildModel(selection: Selection, origin = "spec"): ApiModel {
+  const names = uniqueNames(selection.operations.map((op) => operationName(op.operationId, selection.gvk)));
+  const perOperation = names.flatMap((name) => [`${name[0]!.toUpperCase()}${name.slice(1)}Params`, `${name[0]!.toUpperCase()}${name.slice(1)}Request`]);
+  const typeNames = assignTypeNames(
+    selection.definitions.map(([name]) => name),
+    new Set([...EMITTED_NAMES, ...perOperation]),
+  );
+  const refName = (ref: string, where: string) => typeNames.get(definitionNameOf(ref, where, origin))!;
+  const schemas = selection.definitions
+    .map(([definitionName, schema]): SchemaModel => {
+      const converted = convertSchema(schema, ["definitions", definitionName], refName);
+      return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const id = formatGvk(selection.gvk);
+  const statusTypeName = selection.statusDefinitionName ? typeNames.get(selection.statusDefinitionName)! : "Status";
+  if (!selection.statusDefinitionName) schemas.push(...fallbackStatusSchemas(new Set(schemas.map((s) => s.name))));
+  const operations = selection.operations.map((op, i) => buildOperation(op, names[i]!, refName, ANSWERED_WITH_STATUS.has(id) ? statusTypeName : undefined, origin));
+  return {
+    kind: { ...selection.gvk, apiVersion: apiVersionOf(selection.gvk), id, typeName: typeNames.get(selection.definitionName)! },
+    schemas: schemas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    operations,
+    statusTypeName,
+    authHeader: selection.authHeader ?? "authorization",
+    source: selection.info,
+  };
+}
+
+type RefNamer = (ref: string, where: string) => string;
+
+/**
+ * Swagger 2.0 schema -> OpenAPI 3 schema for openapi-typescript: refs renamed, int-or-string as a
+ * union, deprecation read from the description. Extensions and examples are dropped.
+ */
+function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer): SchemaNode {
+  if (!isRecord(node)) return {};
+  const result: SchemaNode = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith("x-") || key === "example") continue;
+    if (key === "$ref" && typeof value === "string") result["$ref"] = `#/components/schemas/${refName(value, jsonPointer([...at, "$ref"]))}`;
+    else if (key === "properties" && isRecord(value)) {
+      const properties: JsonObject = {};
+      for (const name of Object.keys(value)) properties[name] = convertSchema(value[name], [...at, key, name], refName);
+      result[key] = properties;
+    } else if ((key === "items" || key === "additionalProperties") && isRecord(value)) result[key] = convertSchema(value, [...at, key], refName);
+    else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) result[key] = value.map((v, i) => convertSchema(v, [...at, key, i], refName));
+    else if (key === "required" && Array.isArray(value)) result[key] = value.filter((v) => typeof v === "string");
+    else if (key === "type" || key === "format" || key === "description" || key === "enum" || key === "default" || key === "title" || key === "additionalProperties") result[key] = value;
+  }
+  if (result["format"] === "int-or-string" || node["x-kubernetes-int-or-string"] === true) {
+    delete result["type"];
+    result["oneOf"] = [{ type: "integer" }, { type: "string" }];
+  }
+  if (typeof result["description"] === "string" && DEPRECATED_TEXT.test(result["description"])) result["deprecated"] = true;
+  return result;
+}
+
+function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, statusTypeName: string | undefined, origin: string): OperationModel {
+  const at = ["paths", op.path, op.method];
+  const pathOrder = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const parameters = op.parameters.filter((p) => p["in"] === "path" || p["in"] === "query").map(toParameterModel);
+  for (const placeholder of pathOrder) {
+    if (!parameters.some((p) => p.in === "path" && p.name === placeholder)) {
+      throw new GenBindingError(`${origin}: ${jsonPointer(at)} has {${placeholder}} in its path but no path parameter named "${placeholder}"`);
+    }
+  }
+  const bodyParameter = op.parameters.find((p) => p["in"] === "body");
+  const body = bodyParameter ? buildBody(bodyParameter, [...at, "parameters"], refName) : undefined;
+  const consumes = Array.isArray(op.operation["consumes"]) ? op.operation["consumes"].filter((c): c is string => typeof c === "string") : [];
+  return {
+    operationId: op.operationId,
+    name,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    action: op.action,
+    description: typeof op.operation["description"] === "string" ? op.operation["description"] : undefined,
+    deprecated: op.operation["deprecated"] === true || (typeof op.operation["description"] === "string" && DEPRECATED_TEXT.test(op.operation["description"])),
+    pathParams: pathOrder.map((placeholder) => parameters.find((p) => p.in === "path" && p.name === placeholder)!),
+    queryParams: parameters.filter((p) => p.in === "query").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    body,
+    patchTypes: op.method === "patch" ? orderPatchTypes(consumes) : [],
+    responses: buildResponses(op.operation["responses"], [...at, "responses"], refName, statusTypeName),
+  };
+}
+
+/** JSON patch types the body can be sent as, merge patch first (the default); CBOR is not sent. */
+function orderPatchTypes(consumes: string[]): string[] {
+  const json = consumes.filter((c) => /^application\/[a-z-]*patch\+(json|yaml)$/.test(c));
+  const rank = (c: string) => (c === "application/merge-patch+json" ? 0 : 1);
+  return [...new Set(json)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+}
+
+function toParameterModel(parameter: JsonObject): ParameterModel {
+  const name = parameter["name"] as string;
+  const declared = parameter["type"];
+  const type: ParameterType = declared === "boolean" || declared === "integer" || declared === "number" ? declared : "string";
+  const ownEnum = Array.isArray(parameter["enum"]) ? parameter["enum"].map(String) : undefined;
+  return {
+    name,
+    in: parameter["in"] === "path" ? "path" : "query",
+    required: parameter["in"] === "path" || parameter["required"] === true,
+    type,
+    enum: ownEnum ?? (type === "string" ? KNOWN_QUERY_VALUES[name] : undefined),
+    description: typeof parameter["description"] === "string" ? parameter["description"] : undefined,
+  };
+}
+
+function buildBody(parameter: JsonObject, at: (string | number)[], refName: RefNamer): OperationModel["body"] {
+  const schema = parameter["schema"];
+  const ref = isRecord(schema) && typeof schema["$ref"] === "string" ? schema["$ref"] : undefined;
+  return {
+    typeName: ref ? refName(ref, jsonPointer([...at, "schema", "$ref"])) : "unknown",
+    required: parameter["required"] === true,
+    description: typeof parameter["description"] === "string" ? parameter["description"] : undefined,
+  };
+}
+
+function buildResponses(responses: unknown, at: (string | number)[], refName: RefNamer, statusTypeName: string | undefined): ResponseModel[] {
+  if (!isRecord(responses)) return [];
+  const result: ResponseModel[] = [];
+  for (const [code, response] of Object.entries(responses)) {
+    const status = Number(code);
+    if (!Number.isInteger(status) || status < 200 || status > 299 || !isRecord(response)) continue;
+    const schema = response["schema"];
+    const typeNames: string[] = [];
+    if (isRecord(schema) && typeof schema["$ref"] === "string") typeNames.push(refName(schema["$ref"], jsonPointer([...at, code, "schema", "$ref"])));
+    else if (isRecord(schema)) typeNames.push(schema["type"] === "string" ? "string" : "unknown");
+    if (statusTypeName && !typeNames.includes(statusTypeName)) typeNames.push(statusTypeName);
+    result.push({ status, description: typeof response["description"] === "string" ? response["description"] : "", typeNames });
+  }
+  return result.sort((a, b) => a.status - b.status);
+}
+
+/**
+ * `meta/v1 Status` for documents that lack it (trimmed fixtures): the shape the apiserver answers errors
+ * with, so the client and routes always have a typed error body.
+ */
+function fallbackStatusSchemas(taken: Set<string>): SchemaModel[] {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const schemas: Array<[string, SchemaNode]> = [
+    [
+      "Status",
+      {
+        description: "Status is a return value for calls that don't return other objects.",
+        type: "object",
+        properties: {
+          apiVersion: { type: "string" },
+          kind: { type: "string" },
+          metadata: { type: "object", properties: { resourceVersion: { type: "string" }, selfLink: { type: "string" }, continue: { type: "string" } } },
+          status: { type: "string", description: 'Status of the operation. One of: "Success" or "Failure".' },
+          message: { type: "string" },
+          reason: { type: "string" },
+          details: ref("StatusDetails"),
+          code: { type: "integer", format: "int32" },
+        },
+      },
+    ],
+    [
+      "StatusDetails",
+      {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          group: { type: "string" },
+          kind: { type: "string" },
+          uid: { type: "string" },
+          causes: { type: "array", items: ref("StatusCause") },
+          retryAfterSeconds: { type: "integer", format: "int32" },
+        },
+      },
+    ],
+    ["StatusCause", { type: "object", properties: { reason: { type: "string" }, message: { type: "string" }, field: { type: "string" } } }],
+  ];
+  return schemas.filter(([name]) => !taken.has(name)).map(([name, schema]) => ({ name, definitionName: name, deprecated: false, schema }));
+}
