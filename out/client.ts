@@ -119,7 +119,7 @@ export interface Client {
 export function createClient(options: ClientOptions): Client {
   const send = createTransport(options);
   return {
-    createNamespacedBinding: (params, init) =>
+    createNamespacedBinding: async (params, init) =>
       send(
         {
           method: "POST",
@@ -135,7 +135,7 @@ export function createClient(options: ClientOptions): Client {
         },
         init,
       ),
-    createNamespacedPodBinding: (params, init) =>
+    createNamespacedPodBinding: async (params, init) =>
       send(
         {
           method: "POST",

@@ -546,6 +546,7 @@ function invalid(
 ): Status & { code: number } {
   const metadata = (body as { metadata?: { name?: unknown } } | null)?.metadata;
   const name = typeof metadata?.name === "string" ? metadata.name : (params["name"] ?? "");
+  causes.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
   const summary = causes.map((c) => `${c.field || "<body>"}: ${c.message}`).join(", ");
   return status(422, "Invalid", `${typeName} ${JSON.stringify(name)} is invalid: ${summary}`, {
     name,

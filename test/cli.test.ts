@@ -1,0 +1,111 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
+
+const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "routes.ts"];
+
+describe("gen-binding CLI", () => {
+  it("prints usage with --help and the package version with --version", () => {
+    const help = runCli(["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: gen-binding --spec <file|url|->");
+    const version = runCli(["--version"]);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
+
+  it.each([
+    [[], "gen-binding: missing --spec <file|url|-> (see gen-binding --help)"],
+    [["--spec"], "gen-binding: Option '--spec <value>' argument missing (see gen-binding --help)"],
+    [["--spec", "x", "--frobnicate"], "gen-binding: Unknown option '--frobnicate' (see gen-binding --help)"],
+    [["--spec", "does-not-exist.json"], "gen-binding: cannot read spec does-not-exist.json: no such file"],
+    [["--spec", EXAMPLE_SPEC, "--kind", "a/b/c/d"], 'gen-binding: --kind "a/b/c/d" is not a kind: use Kind, version/Kind or group/version/Kind'],
+  ])("exits 2 with one clear line for %j", (args, message) => {
+    const result = runCli(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`${message}\n`);
+  });
+
+  it("generates every file into --out and reports what it wrote", () => {
+    const out = tempDir("cli");
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts\n`);
+    expect(Object.keys(readTree(out))).toEqual(FILES);
+  });
+
+  it("gives the same bytes for the same input, and says nothing changed on a re-run", () => {
+    const [a, b] = [tempDir("det"), tempDir("det")];
+    runCli(["--spec", EXAMPLE_SPEC, "--out", a]);
+    runCli(["--spec", EXAMPLE_SPEC, "--out", b]);
+    expect(readTree(a)).toEqual(readTree(b));
+    const again = runCli(["--spec", EXAMPLE_SPEC, "--out", a]);
+    expect(again.stdout).toMatch(/: nothing changed\n$/);
+  });
+
+  it("reads the document from standard input and from YAML", () => {
+    const out = tempDir("stdin");
+    const json = readFileSync(EXAMPLE_SPEC, "utf8");
+    expect(runCli(["--spec", "-", "--out", out], { input: json }).status).toBe(0);
+    const yamlOut = tempDir("yaml");
+    const yamlFile = join(yamlOut, "..", `${yamlOut.split("/").pop()}.yaml`);
+    writeFileSync(yamlFile, stringify(JSON.parse(json)));
+    expect(runCli(["--spec", yamlFile, "--out", yamlOut]).status).toBe(0);
+    expect(readTree(yamlOut)).toEqual(readTree(out));
+  });
+
+  it("--check exits 0 when the output is fresh and 1 when stale, and writes nothing", () => {
+    const out = tempDir("check");
+    const missing = runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--check"]);
+    expect(missing.status).toBe(1);
+    expect(existsSync(join(out, "models.ts"))).toBe(false);
+    runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
+    expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--check"]).status).toBe(0);
+    writeFileSync(join(out, "client.ts"), "// edited\n");
+    const stale = runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--check"]);
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toContain("changed: client.ts");
+    expect(readFileSync(join(out, "client.ts"), "utf8")).toBe("// edited\n");
+  });
+
+  it("never overwrites handlers.ts, which belongs to the user", () => {
+    const out = tempDir("handlers");
+    runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
+    writeFileSync(join(out, "handlers.ts"), "// mine\n");
+    runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
+    expect(readFileSync(join(out, "handlers.ts"), "utf8")).toBe("// mine\n");
+    expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--check"]).status).toBe(0);
+  });
+
+  it("leaves an existing output folder exactly as it was when a run fails", () => {
+    const out = tempDir("failed");
+    runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
+    const before = readTree(out);
+    const mtimes = FILES.map((f) => statSync(join(out, f)).mtimeMs);
+    const broken = join(out, "..", "broken.json");
+    writeFileSync(broken, readFileSync(EXAMPLE_SPEC, "utf8").replace('"$ref": "#/definitions/io.k8s.api.core.v1.ObjectReference"', '"$ref": "#/definitions/Nope"'));
+    const result = runCli(["--spec", broken, "--out", out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/dangling \$ref at #\/definitions\/io\.k8s\.api\.core\.v1\.Binding\/properties\/target\/\$ref/);
+    expect(readTree(out)).toEqual(before);
+    expect(FILES.map((f) => statSync(join(out, f)).mtimeMs)).toEqual(mtimes);
+  });
+
+  it("does not write into a folder when the kind is not in the document", () => {
+    const out = tempDir("nokind");
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", join(out, "sub"), "--kind", "Deployment"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^gen-binding: kind Deployment not found in .*binding\.swagger\.json/);
+    expect(existsSync(join(out, "sub"))).toBe(false);
+  });
+
+  it("keeps the committed out/ equal to the README's quick-start output", () => {
+    const fresh = tempDir("committed");
+    runCli(["--spec", "specs/binding.swagger.json", "--out", fresh]);
+    const result = runCli(["--spec", "specs/binding.swagger.json", "--out", "out", "--check"]);
+    expect(result.stdout + result.stderr).toBe("gen-binding: out is up to date (core/v1/Binding)\n");
+    expect(readTree(join(ROOT, "out"))).toEqual(readTree(fresh));
+  });
+});

@@ -1,0 +1,57 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generate } from "../src/generate.js";
+import { readSurface } from "../src/surface.js";
+import { EXAMPLE_SPEC, SHARED_SPECS, readTree, realSpecs, tempDir } from "./helpers/run.js";
+import { typecheck } from "./helpers/typecheck.js";
+import { writeFileSync } from "node:fs";
+
+const SNAPSHOTS = join(import.meta.dirname, "__snapshots__");
+
+/** Generates into a fresh folder (marked as an ES module package, as users' projects are) and reads it back. */
+async function generateTree(spec: string, kind = "Binding"): Promise<{ dir: string; files: Record<string, string> }> {
+  const dir = tempDir("snap");
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+  await generate({ spec, out: dir, kind });
+  const files = readTree(dir);
+  delete files["package.json"];
+  return { dir, files };
+}
+
+describe("emitted files for specs/binding.swagger.json", async () => {
+  const { dir, files } = await generateTree(EXAMPLE_SPEC);
+
+  it.each(Object.keys(files))("%s matches its snapshot", async (name) => {
+    await expect(files[name]).toMatchFileSnapshot(join(SNAPSHOTS, "example", name));
+  });
+
+  it.each(["nodenext", "bundler"] as const)("compile under tsc --strict with module resolution %s", (mode) => {
+    expect(typecheck(dir, mode)).toEqual([]);
+  });
+});
+
+const releases = realSpecs();
+if (releases.length === 0) {
+  console.warn(`SKIPPED: the real Kubernetes documents are not at ${SHARED_SPECS} (set GEN_BINDING_SHARED_SPECS); release snapshots not checked`);
+}
+
+describe.skipIf(releases.length === 0)("real Kubernetes releases", () => {
+  // The output holds the release's own descriptions, which must not be committed here; the snapshot is
+  // the public surface instead (models, fields, types, optionality, deprecation, operations).
+  it.each(releases)("%s: surface matches its snapshot, output compiles under both module settings", async (version, path) => {
+    const { dir, files } = await generateTree(path);
+    const surface = readSurface(Object.entries(files).map(([name, content]) => ({ name, content })));
+    await expect(`${JSON.stringify(surface, null, 2)}\n`).toMatchFileSnapshot(join(SNAPSHOTS, "releases", `${version}.surface.json`));
+    expect(typecheck(dir, "nodenext")).toEqual([]);
+    expect(typecheck(dir, "bundler")).toEqual([]);
+  });
+
+  it("marks Binding deprecated up to v1.31 and not from v1.32", async () => {
+    const flags: Record<string, boolean> = {};
+    for (const [version, path] of releases.filter(([v]) => ["v1.30", "v1.32"].includes(v))) {
+      const { files } = await generateTree(path);
+      flags[version] = readSurface([{ name: "models.ts", content: files["models.ts"]! }]).models["Binding"]!.deprecated;
+    }
+    expect(flags).toEqual({ "v1.30": true, "v1.32": false });
+  });
+});
