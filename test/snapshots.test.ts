@@ -22,7 +22,7 @@ describe("emitted files for specs/binding.swagger.json", async () => {
   const { dir, files } = await generateTree(EXAMPLE_SPEC);
 
   // The committed out/ is the snapshot: it is what the README's quick-start command writes.
-  it.each(Object.keys(files))("%s matches its snapshot, the committed out/%s", async (name) => {
+  it.each(Object.keys(files))("%s matches its snapshot, the committed file in out/", async (name) => {
     await expect(files[name]).toMatchFileSnapshot(join(ROOT, "out", name));
   });
 
