@@ -1,6 +1,7 @@
 // Your implementation of the core/v1/Binding routes. gen-binding wrote this file once, because it was
-// missing, and will never overwrite it: it is yours to edit. Each handler receives input that passed
-// every check in routes.ts, and returns { status?, body, headers? }.
+// missing, and will never overwrite it: it is yours to edit. When an operation is added to the API,
+// gen-binding appends a stub for it here and leaves every other line as it is. Each handler receives
+// input that passed every check in routes.ts, and returns { status?, body, headers? }.
 import { statusAnswer, type Handlers } from "./routes.js";
 
 export const handlers: Handlers = {

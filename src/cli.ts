@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { loadConfig } from "./config.js";
 import { GenBindingError } from "./errors.js";
-import { generate } from "./generate.js";
+import { GENERATOR_VERSION, type GenerateOptions, type GenerateResult, generate } from "./generate.js";
+import { isWrite } from "./write.js";
 
 const USAGE = `Usage: gen-binding --spec <file|url|-> [options]
 
@@ -14,12 +15,25 @@ Options:
   --out <dir>          output folder (default: out)
   --kind <kind>        Binding (default), v1/Binding, core/v1/Binding,
                        rbac.authorization.k8s.io/v1/RoleBinding, ...
-  --check              write nothing; exit 1 if the output folder is stale
+  --check              write nothing; exit 1 and show what would change if the output is stale
+  --watch              regenerate whenever the spec or a template changes, until Ctrl-C
   --templates <dir>    a folder of .hbs templates that replace the built-in ones
+  --report <text|json> how to print the run's outcome and API change report (default: text)
+  --fail-on-breaking   exit 1 when the public API of the output changed in a breaking way
   -h, --help           show this help
   -v, --version        show the version
 
-Exit status: 0 success, 1 --check found stale output, 2 bad usage or bad input.`;
+Settings may also come from gen-binding.config.json or a "gen-binding" key in package.json
+(same names: spec, out, kind, templates, report, failOnBreaking); flags win.
+
+Exit status: 0 success, 1 stale output with --check or a breaking change with --fail-on-breaking,
+2 bad usage or bad input.`;
+
+interface CliOptions extends GenerateOptions {
+  watch: boolean;
+  report: "text" | "json";
+  failOnBreaking: boolean;
+}
 
 async function main(argv: string[]): Promise<number> {
   let values;
@@ -33,44 +47,109 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         kind: { type: "string" },
         check: { type: "boolean" },
+        watch: { type: "boolean" },
         templates: { type: "string" },
+        report: { type: "string" },
+        "fail-on-breaking": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
     }));
   } catch (error) {
-    return fail(`${(error as Error).message} (see gen-binding --help)`);
+    return fail(`${(error as Error).message.split(". ")[0]!.replace(/\.$/, "")} (see gen-binding --help)`);
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   if (values.version) {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${GENERATOR_VERSION}\n`);
     return 0;
   }
-  if (!values.spec) return fail("missing --spec <file|url|-> (see gen-binding --help)");
-  const result = await generate({
-    spec: values.spec,
-    ...(values.out !== undefined && { out: values.out }),
-    ...(values.kind !== undefined && { kind: values.kind }),
-    ...(values.templates !== undefined && { templates: values.templates }),
+  const config = loadConfig(process.cwd())?.config ?? {};
+  const report = values.report ?? config.report ?? "text";
+  if (report !== "text" && report !== "json") return fail(`--report must be text or json, not ${JSON.stringify(report)}`);
+  const spec = values.spec ?? config.spec;
+  if (!spec) return fail("missing --spec <file|url|-> (see gen-binding --help)");
+  const options: CliOptions = {
+    spec,
     check: values.check === true,
-  });
-  const changed = result.changes.filter((c) => c.action === "create" || c.action === "update");
-  if (values.check) {
-    if (!result.stale) {
-      process.stdout.write(`gen-binding: ${result.outDir} is up to date (${result.kind})\n`);
-      return 0;
-    }
-    process.stdout.write(`gen-binding: ${result.outDir} is stale (${result.kind}); run gen-binding to update:\n`);
-    for (const change of changed) process.stdout.write(`  ${change.action === "create" ? "missing" : "changed"}: ${change.name}\n`);
+    watch: values.watch === true,
+    report,
+    failOnBreaking: values["fail-on-breaking"] ?? config.failOnBreaking ?? false,
+  };
+  for (const key of ["out", "kind", "templates"] as const) {
+    const value = values[key] ?? config[key];
+    if (value !== undefined) options[key] = value;
+  }
+  if (options.watch && (options.check || spec === "-")) return fail("--watch cannot be combined with --check or --spec -");
+  if (options.watch) {
+    const { watchAndRegenerate } = await import("./watch.js");
+    await watchAndRegenerate({ spec, templates: options.templates, log: (line) => process.stderr.write(`gen-binding: ${line}\n`), run: () => runOnce(options).then(() => undefined) });
+    return 0;
+  }
+  return runOnce(options);
+}
+
+/** One run: generate, print, and the exit status. In watch mode bad input is reported, not fatal. */
+async function runOnce(options: CliOptions): Promise<number> {
+  let result: GenerateResult;
+  try {
+    result = await generate(options);
+  } catch (error) {
+    if (options.watch && error instanceof GenBindingError) return fail(`${error.message} (keeping the last good output)`, error.exitCode);
+    throw error;
+  }
+  if (options.report === "json") process.stdout.write(`${JSON.stringify(jsonReport(result, options), null, 2)}\n`);
+  else await printText(result, options);
+  if (options.check && result.stale) return 1;
+  if (options.failOnBreaking && result.report?.breaking) {
+    if (options.report === "text") process.stderr.write("gen-binding: breaking API change (--fail-on-breaking)\n");
     return 1;
   }
-  const summary = changed.length ? changed.map((c) => `${c.action === "create" ? "created" : "updated"} ${c.name}`).join(", ") : "nothing changed";
-  process.stdout.write(`gen-binding: ${result.kind}, ${result.operations.length} operations, ${result.models.length} models -> ${result.outDir}: ${summary}\n`);
   return 0;
+}
+
+async function printText(result: GenerateResult, options: CliOptions): Promise<void> {
+  const out = (text: string): void => void process.stdout.write(text);
+  const changed = result.changes.filter(isWrite);
+  if (options.check) {
+    if (!result.stale) return out(`gen-binding: ${result.outDir} is up to date (${result.kind})\n`);
+    out(`gen-binding: ${result.outDir} is stale (${result.kind}); run gen-binding to update:\n`);
+    const { shortDiff } = await import("./diff.js");
+    for (const change of changed) out(`  ${change.action === "create" ? "missing" : change.action === "remove" ? "no longer generated" : "changed"}: ${change.name}\n${indent(shortDiff(change))}\n`);
+  } else {
+    const verbs = { create: "created", update: "updated", remove: "removed" } as const;
+    const summary = changed.length ? changed.map((c) => `${verbs[c.action as keyof typeof verbs]} ${c.name}`).join(", ") : "nothing changed";
+    out(`gen-binding: ${result.kind}, ${result.operations.length} operations, ${result.models.length} models -> ${result.outDir}: ${summary}\n`);
+  }
+  if (result.report) {
+    const { formatReport } = await import("./report.js");
+    out(formatReport(result.report, result.kind));
+  }
+  if (result.handlers.added.length) out(`gen-binding: added handler stubs to handlers.ts: ${result.handlers.added.join(", ")}\n`);
+  if (result.handlers.orphaned.length) out(`gen-binding: handlers.ts has handlers for operations that no longer exist: ${result.handlers.orphaned.join(", ")}\n`);
+  if (result.handlers.problem) process.stderr.write(`gen-binding: warning: ${result.handlers.problem}\n`);
+}
+
+function jsonReport(result: GenerateResult, options: CliOptions) {
+  return {
+    kind: result.kind,
+    outDir: result.outDir,
+    check: options.check === true,
+    stale: result.stale,
+    noop: result.noop,
+    files: result.changes.map((c) => ({ name: c.name, action: c.action })),
+    apiChanges: result.report ?? { changes: [], breaking: false },
+    handlers: result.handlers,
+  };
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
 }
 
 function fail(message: string, code = 2): number {

@@ -12,45 +12,76 @@ export interface OutputFile {
 /** What a run does (or, with `--check`, would do) to one file. */
 export interface FileChange {
   name: string;
-  action: "create" | "update" | "unchanged" | "kept";
+  /** `remove`: the generator wrote it before and no longer emits it. `kept`: user-owned, left alone. */
+  action: "create" | "update" | "unchanged" | "kept" | "remove";
   /** The bytes on disk before the run (undefined when absent). */
   before: string | undefined;
-  after: string;
+  /** The bytes after the run (undefined for `remove`). */
+  after: string | undefined;
 }
 
-/** Compares the planned output with what is on disk. Reads only. */
-export async function planOutput(outDir: string, files: readonly OutputFile[]): Promise<FileChange[]> {
-  return Promise.all(
+/** True for changes that touch the disk. */
+export function isWrite(change: FileChange): boolean {
+  return change.action === "create" || change.action === "update" || change.action === "remove";
+}
+
+/**
+ * Compares the planned output with what is on disk. Reads only. `previouslyWritten` (from the manifest)
+ * names the files an earlier run wrote: those no longer emitted are planned for removal; files the
+ * generator never wrote are never touched.
+ */
+export async function planOutput(outDir: string, files: readonly OutputFile[], previouslyWritten: readonly string[] = []): Promise<FileChange[]> {
+  const planned = await Promise.all(
     files.map(async (file): Promise<FileChange> => {
       const before = await readIfPresent(join(outDir, file.name));
       const action = before === undefined ? "create" : file.userOwned ? "kept" : before === file.content ? "unchanged" : "update";
       return { name: file.name, action, before, after: file.content };
     }),
   );
+  const emitted = new Set(files.map((f) => f.name));
+  const stale = [...new Set(previouslyWritten)].filter((name) => !emitted.has(name) && isPlainName(name)).sort();
+  const removals = await Promise.all(stale.map(async (name): Promise<FileChange | undefined> => {
+    const before = await readIfPresent(join(outDir, name));
+    return before === undefined ? undefined : { name, action: "remove", before, after: undefined };
+  }));
+  return [...planned, ...removals.filter((c): c is FileChange => c !== undefined)];
+}
+
+/** A manifest could name `../x`: only plain file names inside the output folder are ever removed. */
+function isPlainName(name: string): boolean {
+  return /^[A-Za-z0-9._-]+$/.test(name) && name !== "." && name !== "..";
 }
 
 /**
- * Writes the files that changed. Each is written to a temporary file in the same folder and renamed over
- * the old one, so a reader never sees half a file; unchanged files are not touched (mtime kept).
+ * Applies the plan: each changed file is written to a temporary file in the same folder and renamed over
+ * the old one, so a reader never sees half a file; unchanged files are not touched (bytes and mtime kept);
+ * the manifest is written last, so an interrupted run is redone in full next time.
  */
-export async function applyOutput(outDir: string, changes: readonly FileChange[]): Promise<void> {
-  const pending = changes.filter((c) => c.action === "create" || c.action === "update");
-  if (pending.length === 0) return;
+export async function applyOutput(outDir: string, changes: readonly FileChange[], manifest?: { name: string; content: string }): Promise<void> {
+  const writes = changes.filter((c) => c.action === "create" || c.action === "update");
+  const removals = changes.filter((c) => c.action === "remove");
+  const manifestChanged = manifest !== undefined && (await readIfPresent(join(outDir, manifest.name))) !== manifest.content;
+  if (writes.length === 0 && removals.length === 0 && !manifestChanged) return;
   await mkdir(outDir, { recursive: true });
-  for (const change of pending) {
-    const target = join(outDir, change.name);
-    const temporary = join(outDir, `.${change.name}.${process.pid}.tmp`);
-    try {
-      await writeFile(temporary, change.after, change.action === "create" ? { flag: "wx" } : {});
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+  for (const change of writes) await writeAtomically(join(outDir, change.name), change.after!);
+  for (const change of removals) await rm(join(outDir, change.name), { force: true });
+  if (manifest && manifestChanged) await writeAtomically(join(outDir, manifest.name), manifest.content);
+}
+
+async function writeAtomically(target: string, content: string): Promise<void> {
+  const slash = target.lastIndexOf("/");
+  const temporary = `${target.slice(0, slash + 1)}.${target.slice(slash + 1)}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
 }
 
-async function readIfPresent(path: string): Promise<string | undefined> {
+/** Reads a file as UTF-8, or undefined when it does not exist. */
+export async function readIfPresent(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {

@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
 const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "routes.ts"];
+const WRITTEN = [".gen-binding.json", ...FILES];
 
 describe("gen-binding CLI", () => {
   it("prints usage with --help and the package version with --version", () => {
@@ -33,7 +34,7 @@ describe("gen-binding CLI", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts\n`);
-    expect(Object.keys(readTree(out))).toEqual(FILES);
+    expect(Object.keys(readTree(out))).toEqual(WRITTEN);
   });
 
   it("gives the same bytes for the same input, and says nothing changed on a re-run", () => {

@@ -24,3 +24,10 @@ export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
     { name: "index.ts", content: templates.render("index.ts", { header }), userOwned: false },
   ];
 }
+
+/** The stub of one handler method, as `handlers.ts` has it: appended to a user's file for a new operation. */
+export function emitHandlerStub(model: ApiModel, templates: Templates, name: string): string {
+  const view = operationViews(model).find((op) => op.name === name);
+  if (!view) throw new Error(`internal error: no operation ${name}`);
+  return templates.render("_handler", view);
+}

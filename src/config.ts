@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { GenBindingError } from "./errors.js";
+import { isRecord } from "./load.js";
+
+/** Settings a config file may hold: the same as the CLI flags. */
+export interface FileConfig {
+  spec?: string;
+  out?: string;
+  kind?: string;
+  templates?: string;
+  failOnBreaking?: boolean;
+  report?: "text" | "json";
+}
+
+export const CONFIG_FILE = "gen-binding.config.json";
+
+const STRING_KEYS = ["spec", "out", "kind", "templates"] as const;
+
+/**
+ * Reads `gen-binding.config.json` from `cwd`, or else the `"gen-binding"` key of `cwd/package.json`.
+ * Relative paths are resolved against the folder of the file that names them. Undefined when neither exists.
+ */
+export function loadConfig(cwd: string): { config: FileConfig; source: string } | undefined {
+  const file = join(cwd, CONFIG_FILE);
+  const own = readJson(file);
+  if (own !== undefined) return { config: checkConfig(own, file), source: file };
+  const pkgFile = join(cwd, "package.json");
+  const pkg = readJson(pkgFile);
+  if (isRecord(pkg) && pkg["gen-binding"] !== undefined) return { config: checkConfig(pkg["gen-binding"], `${pkgFile} "gen-binding"`), source: pkgFile };
+  return undefined;
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GenBindingError(`${path}: not valid JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+function checkConfig(value: unknown, where: string): FileConfig {
+  if (!isRecord(value)) throw new GenBindingError(`${where}: must be an object`);
+  const base = dirname(where.split(" ")[0]!);
+  const config: FileConfig = {};
+  for (const [key, item] of Object.entries(value)) {
+    if ((STRING_KEYS as readonly string[]).includes(key)) {
+      if (typeof item !== "string" || item === "") throw new GenBindingError(`${where}: "${key}" must be a non-empty string`);
+      const isPath = key !== "kind" && !(key === "spec" && (item === "-" || /^https?:\/\//i.test(item)));
+      config[key as (typeof STRING_KEYS)[number]] = isPath ? resolve(base, item) : item;
+    } else if (key === "failOnBreaking") {
+      if (typeof item !== "boolean") throw new GenBindingError(`${where}: "failOnBreaking" must be true or false`);
+      config.failOnBreaking = item;
+    } else if (key === "report") {
+      if (item !== "text" && item !== "json") throw new GenBindingError(`${where}: "report" must be "text" or "json"`);
+      config.report = item;
+    } else {
+      throw new GenBindingError(`${where}: unknown setting "${key}" (known: ${[...STRING_KEYS, "failOnBreaking", "report"].join(", ")})`);
+    }
+  }
+  return config;
+}
