@@ -1,8 +1,11 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
+import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
 const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "routes.ts"];
 const WRITTEN = [".gen-binding.json", ...FILES];
@@ -55,6 +58,34 @@ describe("gen-binding CLI", () => {
     writeFileSync(yamlFile, stringify(JSON.parse(json)));
     expect(runCli(["--spec", yamlFile, "--out", yamlOut]).status).toBe(0);
     expect(readTree(yamlOut)).toEqual(readTree(out));
+  });
+
+  it("reads the document from an http URL, and names the URL when the answer is an error", async () => {
+    const text = readFileSync(EXAMPLE_SPEC, "utf8");
+    const server = createServer((req, res) => (req.url === "/openapi/v2" ? res.end(text) : (res.statusCode = 404, res.end("no"))));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+    try {
+      const out = tempDir("url");
+      expect(await run(["--spec", `${base}/openapi/v2`, "--out", out])).toEqual({ code: 0, stderr: "" });
+      expect(existsSync(join(out, "client.ts"))).toBe(true);
+      expect(await run(["--spec", `${base}/nope`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/nope: HTTP 404 Not Found\n` });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("runs as `npx --no-install gen-binding` inside the repository", () => {
+    const result = spawnSync("npx", ["--no-install", "gen-binding", "--version"], { cwd: ROOT, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
   });
 
   it("--check exits 0 when the output is fresh and 1 when stale, and writes nothing", () => {
