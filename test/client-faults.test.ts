@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated } from "./helpers/generated.js";
+import { jsonAnswer, listenLoopback, stopServer } from "./helpers/loopback.js";
 import { realSpecs } from "./helpers/run.js";
 
 /**
@@ -20,13 +21,9 @@ let generated: Awaited<ReturnType<typeof loadGenerated>>;
 
 beforeAll(async () => {
   generated = await loadGenerated();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = await listenLoopback(server);
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => stopServer(server));
 
 const BINDING = { metadata: { name: "web-1" }, target: { kind: "Node", name: "node-a" } };
 const SUCCESS = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
@@ -36,10 +33,7 @@ function serve(behaviour: Behaviour): void {
   requests = 0;
   behave = behaviour;
 }
-const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
-};
+const answer = jsonAnswer;
 const unavailable = (retryAfter?: string) => answer(503, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "ServiceUnavailable", message: "etcd is restarting", code: 503 }, retryAfter ? { "retry-after": retryAfter } : {});
 
 /** Binds web-1 and returns the ApiError it fails with, and how long that took. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ApiException, CoreV1Api, KubeConfig, type V1Binding } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated } from "./helpers/generated.js";
+import { listenLoopback, stopServer } from "./helpers/loopback.js";
 import { realSpecs } from "./helpers/run.js";
 
 /**
@@ -42,7 +43,7 @@ async function serve(routes: any): Promise<{ server: Server; recorded: Recorded 
     // Hand the listener the same bytes again, as one chunk.
     listener({ method: request.method, url: request.url, headers: request.headers, [Symbol.asyncIterator]: async function* () { yield raw; } }, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await listenLoopback(server);
   return { server, recorded };
 }
 
@@ -51,11 +52,6 @@ function officialClient(server: Server, token: string): CoreV1Api {
   const config = new KubeConfig();
   config.loadFromClusterAndUser({ name: "loopback", server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }, { name: "user", token });
   return config.makeApiClient(CoreV1Api);
-}
-
-function close(server: Server): void {
-  server.closeAllConnections();
-  server.close();
 }
 
 let server: Server;
@@ -69,7 +65,7 @@ beforeAll(async () => {
   ({ wire, calls } = recorded);
   api = officialClient(server, "scheduler-token");
 });
-afterAll(() => close(server));
+afterAll(() => stopServer(server));
 
 /** A Binding with every field the official client knows how to serialize, including a Date. */
 const RICH_BINDING: V1Binding = {
@@ -201,7 +197,7 @@ describe.skipIf(!newest)(`@kubernetes/client-node against the routes generated f
       expect(real.recorded.calls[0]!.request.body).toEqual(JSON.parse(real.recorded.wire[0]!.body));
       expect(real.recorded.calls[0]!.request.body.metadata.ownerReferences[0].controller).toBe(true);
     } finally {
-      close(real.server);
+      stopServer(real.server);
     }
   });
 });
