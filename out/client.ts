@@ -382,11 +382,15 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
   if (name === "AbortError") return "aborted";
+  // The global fetch wraps the socket's error as `cause`; node:http hands it over directly.
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = cause?.code ?? (error as { code?: unknown } | null)?.code;
+  const source =
+    cause?.code !== undefined ? cause : (error as { code?: unknown; message?: unknown } | null);
+  const code = source?.code;
   if (typeof code === "string" && NETWORK_ERRORS[code]) return `${NETWORK_ERRORS[code]} (${code})`;
-  const reason = code ?? cause?.message ?? (error as Error | null)?.message ?? String(error);
-  return `request failed (${String(reason)})`;
+  const message =
+    source?.message ?? cause?.message ?? (error as Error | null)?.message ?? String(error);
+  return `request failed (${code === undefined ? String(message) : `${String(code)}: ${String(message)}`})`;
 }
 
 /** Encodes one path segment; refuses values that would change the path (empty, `.`, `..`). */

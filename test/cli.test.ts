@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
-const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "routes.ts"];
+const FILES = ["client.ts", "handlers.ts", "index.ts", "kubeconfig.ts", "models.ts", "node.ts", "routes.ts"];
 
 describe("gen-binding CLI", () => {
   it("prints usage with --help and the package version with --version", () => {
@@ -32,7 +32,7 @@ describe("gen-binding CLI", () => {
     const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts\n`);
+    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts, created node.ts, created kubeconfig.ts\n`);
     expect(Object.keys(readTree(out))).toEqual(FILES);
   });
 
