@@ -38,7 +38,8 @@ export function typecheck(dir: string, mode: keyof typeof MODULE_SETTINGS, extra
   const options = { ...STRICTEST, ...MODULE_SETTINGS[mode], ...overrides };
   const key = JSON.stringify(options);
   // Handing the previous program over lets TypeScript reuse the parsed lib files (lib.dom, @types/node).
-  const program = ts.createProgram({ rootNames: [...files, ...extra], options, oldProgram: previousPrograms.get(key) });
+  const oldProgram = previousPrograms.get(key);
+  const program = ts.createProgram({ rootNames: [...files, ...extra], options, ...(oldProgram && { oldProgram }) });
   previousPrograms.set(key, program);
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
