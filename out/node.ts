@@ -5,7 +5,7 @@
 // trust a cluster's own CA and present a client certificate.
 /// <reference types="node" />
 import { readFileSync, statSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -64,13 +64,20 @@ export function nodeFetch(tls: TlsOptions = {}): Fetch {
         url.protocol === "https:"
           ? httpsRequest(url, { ...options, agent })
           : httpRequest(url, options);
-      const abort = () => request.destroy(signal!.reason);
+      let answer: IncomingMessage | undefined;
+      // Destroy the answer first, with the signal's reason, so a body read ends in a TimeoutError or
+      // AbortError (not the socket's ECONNRESET) and the client can say why.
+      const abort = () => {
+        answer?.destroy(signal!.reason);
+        request.destroy(signal!.reason);
+      };
       signal?.addEventListener("abort", abort, { once: true });
       request.on("error", (error) => {
         signal?.removeEventListener("abort", abort);
         reject(error);
       });
       request.on("response", (response) => {
+        answer = response;
         response.on("end", () => signal?.removeEventListener("abort", abort));
         const answerHeaders = new Headers();
         for (let i = 0; i + 1 < response.rawHeaders.length; i += 2)

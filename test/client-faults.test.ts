@@ -48,19 +48,25 @@ async function bindFails(options: Record<string, unknown> = {}, init?: RequestIn
   return { error, ms: Date.now() - started };
 }
 
-describe("generated client faults", () => {
+/** The network faults hit both transports: the global fetch and node.ts's nodeFetch (over plain http here). */
+const TRANSPORTS: Array<[string, () => Record<string, unknown>]> = [
+  ["the global fetch", () => ({})],
+  ["nodeFetch", () => ({ fetch: generated.node.nodeFetch() })],
+];
+
+describe.each(TRANSPORTS)("generated client network faults, with %s", (_name, transport) => {
   it("connection refused: status 0, says so", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const { error } = await bindFails({ baseUrl: `http://127.0.0.1:${port}` });
+    const { error } = await bindFails({ ...transport(), baseUrl: `http://127.0.0.1:${port}` });
     expect(error).toMatchObject({ status: 0, attempts: 1, message: `${PATH}: connection refused (ECONNREFUSED)` });
   });
 
   it("connection dropped before any answer: status 0, says the server closed it", async () => {
     serve((req) => req.socket.destroy());
-    const { error } = await bindFails();
+    const { error } = await bindFails(transport());
     expect(error.status).toBe(0);
     expect(error.message).toMatch(/^POST \/api\/v1\/namespaces\/default\/pods\/web-1\/binding: connection (closed|reset) by the server \((UND_ERR_SOCKET|ECONNRESET)\)$/);
   });
@@ -71,7 +77,7 @@ describe("generated client faults", () => {
       res.write('{"kind":"Sta');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    const { error } = await bindFails();
+    const { error } = await bindFails(transport());
     expect(error.status).toBe(0);
     expect(error.message).toMatch(/^POST \/api\/v1\/namespaces\/default\/pods\/web-1\/binding: the 201 answer was cut off: /);
   });
@@ -81,18 +87,20 @@ describe("generated client faults", () => {
       res.writeHead(201, { "content-type": "application/json" });
       res.write("{");
     });
-    const { error, ms } = await bindFails({ timeoutMs: 150 });
+    const { error, ms } = await bindFails({ ...transport(), timeoutMs: 150 });
     expect(error).toMatchObject({ status: 0, message: `${PATH}: the 201 answer was cut off: no answer within 150 ms` });
     expect(ms).toBeLessThan(1500);
   });
 
   it("a server that never answers ends at timeoutMs", async () => {
     serve(() => undefined);
-    const { error, ms } = await bindFails({ timeoutMs: 150 });
+    const { error, ms } = await bindFails({ ...transport(), timeoutMs: 150 });
     expect(error).toMatchObject({ status: 0, message: `${PATH}: no answer within 150 ms` });
     expect(ms).toBeLessThan(1500);
   });
+});
 
+describe("generated client faults", () => {
   it("a non-JSON error body is kept as text, with an excerpt in the message", async () => {
     serve(answer(502, `<html>${"bad gateway ".repeat(40)}</html>`, { "content-type": "text/html" }));
     const { error } = await bindFails();
