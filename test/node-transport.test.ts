@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { makeTestPki, type TestPki } from "./helpers/certificates.js";
 import { loadGenerated } from "./helpers/generated.js";
 import { listenLoopback, stopServer } from "./helpers/loopback.js";
 import { tempDir } from "./helpers/run.js";
+import { typecheck } from "./helpers/typecheck.js";
 
 /**
  * The generated Node.js transport (node.ts, kubeconfig.ts) against an https server on 127.0.0.1 that serves
@@ -186,6 +187,13 @@ describe("fromKubeconfig", () => {
     expect(() => generated.kubeconfig.fromKubeconfig(write("config", kubectlYaml(baseUrl, "u", users)))).toThrow(message);
   });
 
+  it("honours insecure-skip-tls-verify, and refuses it together with a CA as kubectl does", async () => {
+    const insecure = "apiVersion: v1\nclusters:\n- cluster:\n    insecure-skip-tls-verify: true\n    server: SERVER\n  name: c\ncontexts:\n- context:\n    cluster: c\n  name: x\ncurrent-context: x\n";
+    await expect(bind(generated.kubeconfig.fromKubeconfig(write("config", insecure.replace("SERVER", baseUrl))))).resolves.toMatchObject({ status: 201 });
+    const both = insecure.replace("SERVER", `${baseUrl}\n    certificate-authority-data: ${Buffer.from(pki.ca).toString("base64")}`);
+    expect(() => generated.kubeconfig.fromKubeconfig(write("config", both))).toThrow('cluster "c" sets both a certificate authority and insecure-skip-tls-verify');
+  });
+
   it("says which contexts exist when the one asked for does not, and which file was missing", () => {
     const file = write("config", kubectlYaml(baseUrl, "token-user", certUser()));
     expect(() => generated.kubeconfig.fromKubeconfig(file, "prod")).toThrow(`fromKubeconfig: context "prod" not found in ${file} (contexts: test, other)`);
@@ -209,6 +217,19 @@ describe("parseYamlSubset (the kubeconfig YAML reader)", () => {
     ["bad indentation", "a: 1\n  b: 2\n", /line 2: unexpected indentation/],
   ])("refuses %s, naming the line", (_name, text, message) => {
     expect(() => generated.kubeconfig.parseYamlSubset(text)).toThrow(message);
+  });
+});
+
+describe("browser safety", () => {
+  it("client.ts, routes.ts, models.ts and index.ts use no Node.js API and compile without @types/node", () => {
+    const dir = tempDir("browser");
+    for (const file of ["client.ts", "routes.ts", "models.ts", "index.ts"]) {
+      const text = readFileSync(join(generated.dir, file), "utf8");
+      expect(text, file).not.toMatch(/from "node:|\bBuffer\b|\bprocess\.|reference types="node"/);
+      writeFileSync(join(dir, file), text);
+    }
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    expect(typecheck(dir, "bundler")).toEqual([]);
   });
 });
 
