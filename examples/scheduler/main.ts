@@ -5,10 +5,15 @@ import { fromKubeconfig } from "../../out/kubeconfig.js";
 import { scheduleOnce } from "./scheduler.js";
 
 const { values } = parseArgs({ options: { server: { type: "string" }, token: { type: "string" }, name: { type: "string", default: "example-scheduler" }, every: { type: "string" } } });
-const options = values.server ? { baseUrl: values.server, ...(values.token && { token: values.token }) } : fromKubeconfig();
-do {
-  for (const decision of await scheduleOnce(options, values.name)) {
-    console.log("node" in decision ? `bound ${decision.pod} to ${decision.node}` : `skipped ${decision.pod}: ${decision.skipped}`);
-  }
-  if (values.every) await new Promise((resolve) => setTimeout(resolve, Number(values.every) * 1000));
-} while (values.every);
+try {
+  const options = values.server ? { baseUrl: values.server, ...(values.token && { token: values.token }) } : fromKubeconfig();
+  do {
+    const decisions = await scheduleOnce(options, values.name);
+    if (decisions.length === 0 && !values.every) console.log(`no pending pods for ${values.name}`);
+    for (const decision of decisions) console.log("node" in decision ? `bound ${decision.pod} to ${decision.node}` : `skipped ${decision.pod}: ${decision.skipped}`);
+    if (values.every) await new Promise((resolve) => setTimeout(resolve, Number(values.every) * 1000));
+  } while (values.every);
+} catch (error) {
+  console.error(`example-scheduler: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -57,6 +57,8 @@ async function list<T>(options: ClientOptions, path: string): Promise<T[]> {
   const response = await doFetch(String(options.baseUrl).replace(/\/+$/, "") + path, {
     headers: { accept: "application/json", ...(token && { authorization: `Bearer ${token}` }) },
     signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+  }).catch((error: Error & { cause?: { code?: string; message?: string }; code?: string }) => {
+    throw new Error(`GET ${path}: ${error.cause?.code ?? error.code ?? error.cause?.message ?? error.message}`);
   });
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { items: T[] }).items;
