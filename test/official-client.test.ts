@@ -118,6 +118,8 @@ describe("@kubernetes/client-node 1.4.0 against the generated routes", () => {
     });
     expect(call!.request.body.metadata.creationTimestamp).toBe("2026-01-02T03:04:05.000Z");
     expect(call!.request.body.metadata.annotations.note).toBe('ünïcödé "quoted" \u2028');
+    for (const name of ["accept", "content-type", "user-agent", "accept-encoding"]) expect(call!.context.header(name), name).toBe(sent!.headers[name]);
+    expect(call!.context.token).toBe("scheduler-token");
     expect(call!.context.warnings).toEqual([]);
     expect(call!.context.user).toEqual({ name: "system:kube-scheduler" });
   });
