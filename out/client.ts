@@ -233,16 +233,9 @@ function createTransport(options: ClientOptions) {
       options.retry && (IDEMPOTENT_METHODS.has(spec.method) || options.retry.nonIdempotent)
         ? Math.max(0, Math.floor(options.retry.retries ?? 3))
         : 0;
+    const exchangeSpec = { doFetch, url, request, callerSignal: init?.signal, timeoutMs, label };
     for (let attempt = 1; ; attempt++) {
-      const result = await exchange<T, S>(
-        doFetch,
-        url,
-        request,
-        init?.signal,
-        timeoutMs,
-        label,
-        attempt,
-      );
+      const result = await exchange<T, S>(exchangeSpec, attempt);
       if (!(result instanceof ApiError)) return result;
       const wait = attempt <= retries ? retryDelay(result, attempt, options.retry!) : undefined;
       if (wait === undefined || init?.signal?.aborted) throw result;
@@ -257,14 +250,19 @@ function createTransport(options: ClientOptions) {
   };
 }
 
+interface ExchangeSpec {
+  doFetch: (input: string, init: RequestInit) => Promise<Response>;
+  url: string;
+  request: RequestInit;
+  callerSignal: AbortSignal | null | undefined;
+  timeoutMs: number;
+  /** `POST /api/v1/...`, the start of every message. */
+  label: string;
+}
+
 /** One attempt: the answer, or the ApiError that describes why it failed (returned, so the caller can retry). */
 async function exchange<T, S extends number>(
-  doFetch: (input: string, init: RequestInit) => Promise<Response>,
-  url: string,
-  request: RequestInit,
-  callerSignal: AbortSignal | null | undefined,
-  timeoutMs: number,
-  label: string,
+  { doFetch, url, request, callerSignal, timeoutMs, label }: ExchangeSpec,
   attempt: number,
 ): Promise<ApiResponse<T, S> | ApiError> {
   const signals = [callerSignal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter(
