@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { ApiException, CoreApi, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { ApiException, ApisApi, CoreApi, CoreV1Api, KubeConfig, VersionApi } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exampleCluster } from "../examples/server/seed.js";
 import { createExampleServer, listen } from "../examples/server/server.js";
@@ -113,6 +113,8 @@ describe("example server, through @kubernetes/client-node 1.4.0", () => {
     expect(byName["bindings"]).toMatchObject({ kind: "Binding", namespaced: true, verbs: ["create"] });
     expect(byName["pods/binding"]).toMatchObject({ kind: "Binding", namespaced: true, verbs: ["create"] });
     expect(byName["pods"]?.verbs).toEqual(["get", "list"]);
+    expect((await official().makeApiClient(ApisApi).getAPIVersions()).groups).toEqual([]);
+    expect((await official().makeApiClient(VersionApi).getCode()).major).toBe("1");
   });
 
   it("lists pending pods, binds one and reads the result back", async () => {

@@ -187,6 +187,18 @@ describe("fromKubeconfig", () => {
     expect(() => generated.kubeconfig.fromKubeconfig(write("config", kubectlYaml(baseUrl, "u", users)))).toThrow(message);
   });
 
+  it("reads a tokenFile, relative to the kubeconfig, again when it changes", async () => {
+    const file = write("config", kubectlYaml(baseUrl, "file-user", "- name: file-user\n  user:\n    tokenFile: token.txt\n"));
+    const tokenPath = join(file, "..", "token.txt");
+    writeFileSync(tokenPath, "from-file\n");
+    const options = generated.kubeconfig.fromKubeconfig(file);
+    await bind(options);
+    expect(last()!.token).toBe("from-file");
+    writeFileSync(tokenPath, "from-file-rotated\n");
+    await bind(options);
+    expect(last()!.token).toBe("from-file-rotated");
+  });
+
   it("honours insecure-skip-tls-verify, and refuses it together with a CA as kubectl does", async () => {
     const insecure = "apiVersion: v1\nclusters:\n- cluster:\n    insecure-skip-tls-verify: true\n    server: SERVER\n  name: c\ncontexts:\n- context:\n    cluster: c\n  name: x\ncurrent-context: x\n";
     await expect(bind(generated.kubeconfig.fromKubeconfig(write("config", insecure.replace("SERVER", baseUrl))))).resolves.toMatchObject({ status: 201 });

@@ -11,13 +11,15 @@ const NODES = /^\/api\/v1\/nodes(?:\/([^/]+))?$/;
 
 /**
  * The read side kube-apiserver offers that the generated Binding routes do not: discovery (`/api`,
- * `/api/v1`) and GET on pods and nodes, so tools can find the binding resources and read a binding's result.
+ * `/api/v1`, an empty `/apis`), `/version`, and GET on pods and nodes, so tools can find the binding resources and read a binding's result.
  * Returns undefined for paths it does not serve.
  */
 export function serveRead(store: ClusterStore, method: string, path: string, search: URLSearchParams, serverAddress: string): ReadAnswer | undefined {
   if (method !== "GET") return undefined;
   if (path === "/api") return { status: 200, body: { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] } };
   if (path === "/api/v1") return { status: 200, body: RESOURCES };
+  if (path === "/apis") return { status: 200, body: { kind: "APIGroupList", apiVersion: "v1", groups: [] } };
+  if (path === "/version") return { status: 200, body: VERSION };
   if (path === "/api/v1/pods") return listPods(store, undefined, search);
   const pods = NAMESPACED.exec(path);
   if (pods) {
@@ -36,6 +38,9 @@ export function serveRead(store: ClusterStore, method: string, path: string, sea
   }
   return undefined;
 }
+
+/** `GET /version`: tools print it and some check it before they start. */
+const VERSION = { major: "1", minor: "36", gitVersion: "v1.36.0-gen-binding-example", platform: "linux/amd64" };
 
 /** What `GET /api/v1` lists: the resources this example serves, with the verbs it supports. */
 const RESOURCES = {
