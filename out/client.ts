@@ -219,16 +219,16 @@ function createTransport(options: ClientOptions) {
     headers.set("accept", "application/json");
     if (spec.body !== undefined)
       headers.set("content-type", spec.contentType ?? "application/json");
-    const token = typeof options.token === "function" ? await options.token() : options.token;
+    const label = `${spec.method} ${spec.path}`;
+    const token = await prepare(label, "could not get the bearer token", async () =>
+      typeof options.token === "function" ? options.token() : options.token,
+    );
     if (token) headers.set(AUTH_HEADER, `Bearer ${token}`);
     new Headers(init?.headers).forEach((value, key) => headers.set(key, value));
-    const request: RequestInit = {
-      ...init,
-      method: spec.method,
-      headers,
-      body: spec.body === undefined ? null : JSON.stringify(spec.body),
-    };
-    const label = `${spec.method} ${spec.path}`;
+    const body = await prepare(label, "could not serialize the body", async () =>
+      spec.body === undefined ? null : JSON.stringify(spec.body),
+    );
+    const request: RequestInit = { ...init, method: spec.method, headers, body };
     const retries =
       options.retry && (IDEMPOTENT_METHODS.has(spec.method) || options.retry.nonIdempotent)
         ? Math.max(0, Math.floor(options.retry.retries ?? 3))
@@ -248,6 +248,18 @@ function createTransport(options: ClientOptions) {
       });
     }
   };
+}
+
+/** Runs a step before the request is sent; its failure (a token file gone, a body with a cycle) is an ApiError too. */
+async function prepare<T>(label: string, what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new ApiError(
+      `${label}: ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      { status: 0, cause: error },
+    );
+  }
 }
 
 interface ExchangeSpec {

@@ -162,6 +162,17 @@ describe("generated client faults", () => {
     expect(requests).toBe(1);
   });
 
+  it("a token that cannot be had, or a body that cannot be serialized, is an ApiError before anything is sent", async () => {
+    serve(answer(201, SUCCESS));
+    const { error: token } = await bindFails({ token: () => { throw new Error("ENOENT: no such file, open '/var/run/secrets/token'"); } });
+    expect(token).toMatchObject({ status: 0, message: `${PATH}: could not get the bearer token: ENOENT: no such file, open '/var/run/secrets/token'` });
+    const cyclic: Record<string, unknown> = { metadata: { name: "web-1" }, target: { name: "node-a" } };
+    cyclic["self"] = cyclic;
+    const body = await generated.client.createClient({ baseUrl }).createNamespacedBinding({ namespace: "default", body: cyclic }).catch((e: unknown) => e);
+    expect(body).toMatchObject({ status: 0, message: expect.stringMatching(/^POST \/api\/v1\/namespaces\/default\/bindings: could not serialize the body: .*circular/) });
+    expect(requests).toBe(0);
+  });
+
   it("an abort by the caller during the backoff ends the call at once", async () => {
     serve(unavailable("60"));
     const controller = new AbortController();
