@@ -14,6 +14,16 @@ export interface TestPki {
   otherCa: string;
 }
 
+/** Whether the openssl command is there (Node cannot make X.509 certificates by itself). */
+export function hasOpenssl(): boolean {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function openssl(dir: string, args: string[]): void {
   execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
 }
