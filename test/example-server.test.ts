@@ -60,6 +60,23 @@ describe("example server, through the generated client", () => {
     expect(store.listPods().filter((pod) => pod.spec.nodeName)).toHaveLength(1);
   });
 
+  it("answers 400 when metadata.namespace differs from the namespace in the URL", async () => {
+    const error = await failure(client().createNamespacedPodBinding({ namespace: "default", name: "web-1", body: binding("web-1", "node-a", { namespace: "prod" }) }));
+    expect(error).toMatchObject({ status: 400, statusObject: { message: "the namespace of the provided object does not match the namespace sent on the request" } });
+  });
+
+  it("lists pods by field selector and refuses selectors it does not know", async () => {
+    const get = async (query: string) => {
+      const response = await fetch(`${baseUrl}/api/v1/namespaces/default/pods?${query}`, { headers: { authorization: "Bearer example-token" } });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const bound = await get(`fieldSelector=${encodeURIComponent("spec.nodeName!=")}`);
+    expect(bound.body.items.map((pod: any) => pod.metadata.name)).toEqual(["db-0"]);
+    expect(bound.body.items[0]).not.toHaveProperty("kind");
+    const unknown = await get("fieldSelector=spec.priority%3D5");
+    expect(unknown).toMatchObject({ status: 400, body: { reason: "BadRequest", message: expect.stringContaining('"spec.priority=5" is not a known field selector') } });
+  });
+
   it.each([
     ["target.name is missing", { kind: "Node" }, [{ field: "target.name", reason: "FieldValueRequired" }]],
     ["target.kind is not Node", { kind: "Pod", name: "node-a" }, [{ field: "target.kind", reason: "FieldValueNotSupported" }]],
