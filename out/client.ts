@@ -12,8 +12,30 @@ export interface ClientOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Headers sent with every request; the per-call `init.headers` win over them. */
   headers?: Record<string, string>;
-  /** Give up on a request that has not been answered in full after this many milliseconds. */
+  /**
+   * Give up on an attempt that has not been answered in full (status, headers and body) after this many
+   * milliseconds. Default 30 000; `0` waits forever.
+   */
   timeoutMs?: number;
+  /** Retry failed attempts with backoff. Off unless given; see {@link RetryOptions}. */
+  retry?: RetryOptions;
+}
+
+/**
+ * When and how often to try again. An attempt is retried when no answer arrived (connection refused or
+ * reset, timeout; never after an abort by the caller) or the answer was 429, 502, 503 or 504. A `Retry-After`
+ * header sets the wait, capped at `maxDelayMs`. Calls that are not idempotent (POST, PATCH: every create) are
+ * retried only with `nonIdempotent: true`, because the server may have acted on a request whose answer got lost.
+ */
+export interface RetryOptions {
+  /** Attempts after the first one (default 3). */
+  retries?: number;
+  /** Wait before the first retry, doubled for each further one, with jitter (default 250 ms). */
+  baseDelayMs?: number;
+  /** Longest wait between attempts, including a server's `Retry-After` (default 10 000 ms). */
+  maxDelayMs?: number;
+  /** Also retry POST and PATCH calls (default false). */
+  nonIdempotent?: boolean;
 }
 
 /** A successful answer: the HTTP status and the parsed JSON body. */
@@ -34,6 +56,10 @@ export class ApiError extends Error {
   readonly reason: string | undefined;
   /** The raw body, when it was not a `Status`. */
   readonly body: string | undefined;
+  /** The headers of the answer, when one arrived (`Retry-After`, `Warning`, ...). */
+  readonly headers: Headers | undefined;
+  /** How many attempts were made (more than 1 only with `retry`). */
+  readonly attempts: number;
 
   constructor(
     message: string,
@@ -41,6 +67,8 @@ export class ApiError extends Error {
       status: number;
       statusObject?: Status | undefined;
       body?: string | undefined;
+      headers?: Headers | undefined;
+      attempts?: number;
       cause?: unknown;
     },
   ) {
@@ -49,6 +77,8 @@ export class ApiError extends Error {
     this.statusObject = details.statusObject;
     this.reason = details.statusObject?.reason;
     this.body = details.body;
+    this.headers = details.headers;
+    this.attempts = details.attempts ?? 1;
   }
 }
 
@@ -168,10 +198,14 @@ interface RequestSpec {
 }
 
 const AUTH_HEADER = "authorization";
+const DEFAULT_TIMEOUT_MS = 30_000;
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
 
 function createTransport(options: ClientOptions) {
   const base = String(options.baseUrl).replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return async function send<T, S extends number>(
     spec: RequestSpec,
     init: RequestInit | undefined,
@@ -185,64 +219,188 @@ function createTransport(options: ClientOptions) {
     headers.set("accept", "application/json");
     if (spec.body !== undefined)
       headers.set("content-type", spec.contentType ?? "application/json");
-    const token = typeof options.token === "function" ? await options.token() : options.token;
+    const label = `${spec.method} ${spec.path}`;
+    const token = await prepare(label, "could not get the bearer token", async () =>
+      typeof options.token === "function" ? options.token() : options.token,
+    );
     if (token) headers.set(AUTH_HEADER, `Bearer ${token}`);
     new Headers(init?.headers).forEach((value, key) => headers.set(key, value));
-    const signals = [
-      init?.signal,
-      options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
-    ].filter((s): s is AbortSignal => s != null);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const request: RequestInit = {
-      ...init,
-      method: spec.method,
-      headers,
-      body: spec.body === undefined ? null : JSON.stringify(spec.body),
-    };
-    if (signal) request.signal = signal;
-    let response: Response;
-    let text: string;
-    try {
-      response = await doFetch(url, request);
-      text = await response.text();
-    } catch (error) {
-      throw new ApiError(
-        `${spec.method} ${spec.path}: ${describeFailure(error, options.timeoutMs)}`,
-        { status: 0, cause: error },
-      );
-    }
-    const body = parseBody(text);
-    if (response.ok)
-      return { status: response.status as S, body: body as T, headers: response.headers };
-    const statusObject = isStatus(body) ? body : undefined;
-    const detail = statusObject?.message ?? (text.length > 200 ? `${text.slice(0, 200)}...` : text);
-    throw new ApiError(
-      `${spec.method} ${spec.path}: ${response.status}${statusObject?.reason ? ` ${statusObject.reason}` : ""}${detail ? `: ${detail}` : ""}`,
-      {
-        status: response.status,
-        statusObject,
-        body: statusObject ? undefined : text,
-      },
+    const body = await prepare(label, "could not serialize the body", async () =>
+      spec.body === undefined ? null : JSON.stringify(spec.body),
     );
+    const request: RequestInit = { ...init, method: spec.method, headers, body };
+    const retries =
+      options.retry && (IDEMPOTENT_METHODS.has(spec.method) || options.retry.nonIdempotent)
+        ? Math.max(0, Math.floor(options.retry.retries ?? 3))
+        : 0;
+    const exchangeSpec = { doFetch, url, request, callerSignal: init?.signal, timeoutMs, label };
+    for (let attempt = 1; ; attempt++) {
+      const result = await exchange<T, S>(exchangeSpec, attempt);
+      if (!(result instanceof ApiError)) return result;
+      const wait = attempt <= retries ? retryDelay(result, attempt, options.retry!) : undefined;
+      if (wait === undefined || init?.signal?.aborted) throw result;
+      await sleep(wait, init?.signal).catch((error: unknown) => {
+        throw new ApiError(`${label}: aborted while waiting to retry`, {
+          status: 0,
+          attempts: attempt,
+          cause: error,
+        });
+      });
+    }
   };
 }
+
+/** Runs a step before the request is sent; its failure (a token file gone, a body with a cycle) is an ApiError too. */
+async function prepare<T>(label: string, what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new ApiError(
+      `${label}: ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      { status: 0, cause: error },
+    );
+  }
+}
+
+interface ExchangeSpec {
+  doFetch: (input: string, init: RequestInit) => Promise<Response>;
+  url: string;
+  request: RequestInit;
+  callerSignal: AbortSignal | null | undefined;
+  timeoutMs: number;
+  /** `POST /api/v1/...`, the start of every message. */
+  label: string;
+}
+
+/** One attempt: the answer, or the ApiError that describes why it failed (returned, so the caller can retry). */
+async function exchange<T, S extends number>(
+  { doFetch, url, request, callerSignal, timeoutMs, label }: ExchangeSpec,
+  attempt: number,
+): Promise<ApiResponse<T, S> | ApiError> {
+  const signals = [callerSignal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter(
+    (s): s is AbortSignal => s != null,
+  );
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const attempts = attempt > 1 ? ` (after ${attempt} attempts)` : "";
+  let response: Response;
+  try {
+    response = await doFetch(url, signal ? { ...request, signal } : request);
+  } catch (error) {
+    return new ApiError(`${label}: ${describeFailure(error, timeoutMs)}${attempts}`, {
+      status: 0,
+      attempts: attempt,
+      cause: error,
+    });
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    const why = describeFailure(error, timeoutMs);
+    return new ApiError(`${label}: the ${response.status} answer was cut off: ${why}${attempts}`, {
+      status: 0,
+      headers: response.headers,
+      attempts: attempt,
+      cause: error,
+    });
+  }
+  const body = parseBody(text);
+  const details = { status: response.status, headers: response.headers, attempts: attempt };
+  if (response.ok) {
+    if (body === NOT_JSON)
+      return new ApiError(
+        `${label}: the ${response.status} answer is not JSON (${response.headers.get("content-type") ?? "no Content-Type"}): ${excerpt(text)}${attempts}`,
+        { ...details, body: text },
+      );
+    return { status: response.status as S, body: body as T, headers: response.headers };
+  }
+  const statusObject = isStatus(body) ? body : undefined;
+  const detail = statusObject?.message ?? excerpt(text);
+  return new ApiError(
+    `${label}: ${response.status}${statusObject?.reason ? ` ${statusObject.reason}` : ""}${detail ? `: ${detail}` : ""}${attempts}`,
+    {
+      ...details,
+      statusObject,
+      body: statusObject ? undefined : text,
+    },
+  );
+}
+
+/** How long to wait before the next attempt, or undefined when this failure is not worth retrying. */
+function retryDelay(error: ApiError, attempt: number, retry: RetryOptions): number | undefined {
+  const cause = (error.cause as { name?: unknown } | undefined)?.name;
+  const retryable =
+    error.status === 0 ? cause !== "AbortError" : RETRIED_STATUSES.has(error.status);
+  if (!retryable) return undefined;
+  const maxDelayMs = retry.maxDelayMs ?? 10_000;
+  const retryAfter = retryAfterMs(error.headers?.get("retry-after") ?? null);
+  if (retryAfter !== undefined) return Math.min(retryAfter, maxDelayMs);
+  const backoff = (retry.baseDelayMs ?? 250) * 2 ** (attempt - 1);
+  return Math.min(backoff, maxDelayMs) * (0.5 + Math.random() / 2);
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+function retryAfterMs(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+const NOT_JSON: unique symbol = Symbol("not JSON");
 
 function parseBody(text: string): unknown {
   if (text === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return NOT_JSON;
   }
 }
 
-function describeFailure(error: unknown, timeoutMs: number | undefined): string {
+function excerpt(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset by the server",
+  EPIPE: "connection closed by the server",
+  UND_ERR_SOCKET: "connection closed by the server",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+};
+
+function describeFailure(error: unknown, timeoutMs: number): string {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
   if (name === "AbortError") return "aborted";
+  // The global fetch wraps the socket's error as `cause`; node:http hands it over directly.
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error | null)?.message ?? String(error);
-  return `request failed (${String(reason)})`;
+  const source =
+    cause?.code !== undefined ? cause : (error as { code?: unknown; message?: unknown } | null);
+  const code = source?.code;
+  if (typeof code === "string" && NETWORK_ERRORS[code]) return `${NETWORK_ERRORS[code]} (${code})`;
+  const message =
+    source?.message ?? cause?.message ?? (error as Error | null)?.message ?? String(error);
+  return `request failed (${code === undefined ? String(message) : `${String(code)}: ${String(message)}`})`;
 }
 
 /** Encodes one path segment; refuses values that would change the path (empty, `.`, `..`). */

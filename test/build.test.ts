@@ -7,7 +7,7 @@ import { MANIFEST_NAME } from "../src/manifest.js";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, realSpecs, runCli, tempDir } from "./helpers/run.js";
 import { addBindingOperation, writeVariant } from "./helpers/spec-variants.js";
 
-const GENERATED = ["client.ts", "index.ts", "models.ts", "routes.ts"];
+const GENERATED = ["client.ts", "index.ts", "kubeconfig.ts", "models.ts", "node.ts", "routes.ts"];
 
 /** Sets every file's mtime into the past, so that a rewrite is visible even within the same second. */
 function ageFiles(dir: string): Record<string, number> {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
-const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "routes.ts"];
+const FILES = ["client.ts", "handlers.ts", "index.ts", "kubeconfig.ts", "models.ts", "node.ts", "routes.ts"];
 const WRITTEN = [".gen-binding.json", ...FILES];
 
 describe("gen-binding CLI", () => {
@@ -36,7 +36,7 @@ describe("gen-binding CLI", () => {
     const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts\n`);
+    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts, created node.ts, created kubeconfig.ts\n`);
     expect(Object.keys(readTree(out))).toEqual(WRITTEN);
   });
 

@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated } from "./helpers/generated.js";
+import { jsonAnswer, listenLoopback, stopServer } from "./helpers/loopback.js";
 
 interface Seen {
   method: string;
@@ -26,18 +27,11 @@ let generated: Awaited<ReturnType<typeof loadGenerated>>;
 
 beforeAll(async () => {
   generated = await loadGenerated();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = await listenLoopback(server);
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => stopServer(server));
 
-const json = (status: number, body: unknown, type = "application/json") => (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(status, { "content-type": type });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
-};
+const json = (status: number, body: unknown, type = "application/json") => jsonAnswer(status, body, { "content-type": type });
 const BINDING = { apiVersion: "v1", kind: "Binding", metadata: { name: "web-1" }, target: { kind: "Node", name: "node-a" } };
 const SUCCESS = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
 

@@ -13,7 +13,7 @@ describe("packed install", () => {
     const result = spawnSync("npx", ["--no-install", "gen-binding", "--spec", EXAMPLE_SPEC, "--out", "generated"], { cwd: dir, encoding: "utf8" });
     expect(result.stderr).not.toContain("gen-binding:");
     expect(result.status).toBe(0);
-    expect(readdirSync(join(dir, "generated")).sort()).toEqual([".gen-binding.json", "client.ts", "handlers.ts", "index.ts", "models.ts", "routes.ts"]);
+    expect(readdirSync(join(dir, "generated")).sort()).toEqual([".gen-binding.json", "client.ts", "handlers.ts", "index.ts", "kubeconfig.ts", "models.ts", "node.ts", "routes.ts"]);
     expect(existsSync(join(dir, "node_modules", "gen-binding", "src"))).toBe(false);
   }, 180_000);
 });

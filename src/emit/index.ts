@@ -13,7 +13,10 @@ export interface EmittedFile {
   userOwned: boolean;
 }
 
-/** Every artifact, in a fixed order: models, client, routes, handlers (user-owned), index. */
+/**
+ * Every artifact, in a fixed order: models, client, routes, handlers (user-owned), index, and the Node.js-only
+ * transport (node.ts: custom CA, client certificates, in-cluster config) with its kubeconfig reader.
+ */
 export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
   const header = fileHeader(model.kind.id);
   return [
@@ -22,6 +25,8 @@ export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
     { name: "routes.ts", content: emitRoutes(model, templates), userOwned: false },
     { name: "handlers.ts", content: templates.render("handlers.ts", { kindId: model.kind.id, operations: operationViews(model) }), userOwned: true },
     { name: "index.ts", content: templates.render("index.ts", { header }), userOwned: false },
+    { name: "node.ts", content: templates.render("node.ts", { header }), userOwned: false },
+    { name: "kubeconfig.ts", content: templates.render("kubeconfig.ts", { header }), userOwned: false },
   ];
 }
 

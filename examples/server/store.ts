@@ -1,0 +1,137 @@
+/**
+ * The example's in-memory cluster state: pods and nodes, with the few fields a scheduler reads. These are not
+ * generated types (the generator emits Binding and what it references); they follow core/v1 Pod and Node.
+ */
+export interface PodCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+}
+
+export interface Pod {
+  apiVersion: "v1";
+  kind: "Pod";
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    resourceVersion: string;
+    creationTimestamp: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: { nodeName?: string; schedulerName: string; containers: Array<{ name: string; image: string }> };
+  status: { phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown"; conditions?: PodCondition[] };
+}
+
+export interface Node {
+  apiVersion: "v1";
+  kind: "Node";
+  metadata: { name: string; uid: string; resourceVersion: string; creationTimestamp: string; labels?: Record<string, string> };
+  status: { conditions: Array<{ type: "Ready"; status: "True" | "False" }> };
+}
+
+/** What a new pod needs; the store fills in uid, resourceVersion, timestamps and status. */
+export interface PodSeed {
+  name: string;
+  namespace?: string;
+  nodeName?: string;
+  schedulerName?: string;
+  labels?: Record<string, string>;
+}
+
+const EPOCH = "2026-01-01T00:00:00Z";
+
+/** Pods and nodes kept in memory, with one resourceVersion counter for the whole store, as etcd has. */
+export class ClusterStore {
+  private readonly pods = new Map<string, Pod>();
+  private readonly nodes = new Map<string, Node>();
+  private version = 0;
+
+  constructor(seed: { pods?: PodSeed[]; nodes?: string[] } = {}) {
+    for (const name of seed.nodes ?? []) this.addNode(name);
+    for (const pod of seed.pods ?? []) this.addPod(pod);
+  }
+
+  /** Adds a node that is Ready. */
+  addNode(name: string): Node {
+    const node: Node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, uid: `node-${name}`, resourceVersion: this.nextVersion(), creationTimestamp: EPOCH },
+      status: { conditions: [{ type: "Ready", status: "True" }] },
+    };
+    this.nodes.set(name, node);
+    return node;
+  }
+
+  /** Adds a pod: Pending and unscheduled unless `nodeName` is given. */
+  addPod(seed: PodSeed): Pod {
+    const namespace = seed.namespace ?? "default";
+    const pod: Pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: seed.name, namespace, uid: `pod-${namespace}-${seed.name}`, resourceVersion: this.nextVersion(), creationTimestamp: EPOCH, ...(seed.labels && { labels: seed.labels }) },
+      spec: { schedulerName: seed.schedulerName ?? "default-scheduler", containers: [{ name: "main", image: "registry.k8s.io/pause:3.10" }] },
+      status: { phase: "Pending" },
+    };
+    if (seed.nodeName) assign(pod, seed.nodeName, {}, EPOCH);
+    this.pods.set(key(namespace, seed.name), pod);
+    return pod;
+  }
+
+  /** A copy of one pod, or undefined. */
+  pod(namespace: string, name: string): Pod | undefined {
+    const pod = this.pods.get(key(namespace, name));
+    return pod && structuredClone(pod);
+  }
+
+  /** Copies of the pods of one namespace (or all), sorted by namespace and name. */
+  listPods(namespace?: string): Pod[] {
+    return [...this.pods.values()]
+      .filter((pod) => namespace === undefined || pod.metadata.namespace === namespace)
+      .sort((a, b) => key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)))
+      .map((pod) => structuredClone(pod));
+  }
+
+  node(name: string): Node | undefined {
+    const node = this.nodes.get(name);
+    return node && structuredClone(node);
+  }
+
+  listNodes(): Node[] {
+    return [...this.nodes.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((node) => structuredClone(node));
+  }
+
+  /** The current resourceVersion of the store, for list answers. */
+  get resourceVersion(): string {
+    return String(this.version);
+  }
+
+  /** Binds a stored pod to a node (the caller has checked every precondition). */
+  bindPod(namespace: string, name: string, nodeName: string, annotations: Record<string, string>): void {
+    const pod = this.pods.get(key(namespace, name));
+    if (!pod) throw new Error(`no pod ${namespace}/${name}`);
+    assign(pod, nodeName, annotations, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
+    pod.metadata.resourceVersion = this.nextVersion();
+  }
+
+  private nextVersion(): string {
+    this.version += 1;
+    return String(this.version);
+  }
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** What the apiserver does to a pod on a binding: node name, merged annotations, PodScheduled=True. */
+function assign(pod: Pod, nodeName: string, annotations: Record<string, string>, now: string): void {
+  pod.spec.nodeName = nodeName;
+  if (Object.keys(annotations).length) pod.metadata.annotations = { ...pod.metadata.annotations, ...annotations };
+  const scheduled: PodCondition = { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now };
+  const conditions = (pod.status.conditions ?? []).filter((condition) => condition.type !== "PodScheduled");
+  pod.status.conditions = [...conditions, scheduled];
+}
