@@ -6,7 +6,7 @@ import { format } from "prettier";
  */
 export async function formatTypeScript(source: string, fileName: string): Promise<string> {
   try {
-    return await format(source, { parser: "typescript", filepath: fileName, printWidth: 100, trailingComma: "all", endOfLine: "lf" });
+    return await format(source, { parser: "babel-ts", filepath: fileName, printWidth: 100, trailingComma: "all", endOfLine: "lf" });
   } catch (error) {
     // Emitted code that does not parse is a generator bug; say which file, and where.
     throw new Error(`internal error: emitted ${fileName} is not valid TypeScript: ${(error as Error).message.split("\n")[0]}`);
