@@ -1,6 +1,6 @@
-import { buildModel } from "./model.js";
+import { type ApiModel, buildModel } from "./model.js";
 import { GenBindingError } from "./errors.js";
-import { parseKindQuery } from "./gvk.js";
+import { type KindQuery, parseKindQuery } from "./gvk.js";
 import { loadDocument } from "./load.js";
 import { selectKind } from "./select.js";
 import { type FileChange, applyOutput, planOutput } from "./write.js";
@@ -35,6 +35,15 @@ export interface GenerateResult {
 }
 
 /**
+ * load -> select -> model, in a function of its own: the parsed document (tens of MB for a real one) is
+ * garbage as soon as it returns, before TypeScript and prettier are loaded (peak memory).
+ */
+async function loadModel(options: GenerateOptions, query: KindQuery): Promise<ApiModel> {
+  const loaded = await loadDocument(options.spec, options.stdin);
+  return buildModel(selectKind(loaded.document, query, loaded.origin), loaded.origin);
+}
+
+/**
  * The pipeline: load -> select -> model -> emit -> format -> write. Everything is computed in memory
  * before anything is written, so a run that fails leaves the output folder as it was.
  */
@@ -42,9 +51,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outDir = options.out ?? "out";
   const query = parseKindQuery(options.kind ?? "Binding");
   if (!query) throw new GenBindingError(`--kind ${JSON.stringify(options.kind)} is not a kind: use Kind, version/Kind or group/version/Kind`);
-  const loaded = await loadDocument(options.spec, options.stdin);
-  const selection = selectKind(loaded.document, query, loaded.origin);
-  const model = buildModel(selection, loaded.origin);
+  const model = await loadModel(options, query);
   // Emitters pull in TypeScript, openapi-typescript, handlebars and prettier: load them only now.
   const [{ emitAll }, { loadTemplates }, { formatTypeScript }] = await Promise.all([import("./emit/index.js"), import("./templates.js"), import("./format.js")]);
   const emitted = emitAll(model, loadTemplates(options.templates));
