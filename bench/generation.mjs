@@ -1,6 +1,6 @@
 // Generation, cold process, on the real v1.36 document: gen-binding (full run, no-op run, full run without
 // the code cache), the floor, and the peers restricted to the two Binding operations.
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { timeNode } from "./lib/process.mjs";
 import { median } from "./lib/stats.mjs";
@@ -12,15 +12,23 @@ function tools(root, spec) {
   const peerEnv = (out) => ({ BENCH_SPEC: spec, BENCH_OUT: out });
   return {
     floor: { args: () => [join(root, "bench", "lib", "floor.cjs"), spec] },
-    "gen-binding": { args: (out) => [cli, "--spec", spec, "--out", out] },
+    "gen-binding": { args: (out) => [cli, "--spec", spec, "--out", out], emits: "createNamespacedPodBinding" },
     // The same command into a folder that is already up to date.
     "gen-binding no-op": { args: (out) => [cli, "--spec", spec, "--out", out], keepOut: true },
     "gen-binding, no code cache": { args: (out) => [cli, "--spec", spec, "--out", out], env: () => ({ GEN_BINDING_CODE_CACHE: "0" }) },
     // orval's bin as installed; the config keeps the two Binding paths and the core_v1 schemas.
-    orval: { args: () => [join(root, "node_modules", "orval", "dist", "bin", "orval.mjs"), "--config", join(peers, "orval.config.mjs")], env: peerEnv },
+    orval: { args: () => [join(root, "node_modules", "orval", "dist", "bin", "orval.mjs"), "--config", join(peers, "orval.config.mjs")], env: peerEnv, emits: "createCoreV1NamespacedPodBinding" },
     // dist/run.mjs directly: the package's bin/run.js only spawns it in a second process, which would add ~50 ms.
-    "hey-api": { args: () => [join(root, "node_modules", "@hey-api", "openapi-ts", "dist", "run.mjs"), "--file", join(peers, "openapi-ts.config.mjs")], env: peerEnv },
+    "hey-api": { args: () => [join(root, "node_modules", "@hey-api", "openapi-ts", "dist", "run.mjs"), "--file", join(peers, "openapi-ts.config.mjs")], env: peerEnv, emits: "createCoreV1NamespacedPodBinding" },
   };
+}
+
+/** Everything a tool wrote, as one text (to check that it generated the operation it was asked for). */
+function emitted(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath ?? entry.path, entry.name), "utf8"))
+    .join("\n");
 }
 
 /**
@@ -38,6 +46,7 @@ export function benchGeneration({ root, spec, rounds, work, log }) {
       if (tool.keepOut && round === 0) timeNode(tool.args(out)); // make it up to date
       const sample = timeNode(tool.args(out), { env: tool.env?.(out) ?? {}, cwd: work });
       if (round > 0) samples[name].push(sample);
+      else if (tool.emits && !emitted(out).includes(tool.emits)) throw new Error(`${name} did not generate ${tool.emits} in ${out}`);
     }
     log(round === 0 ? "  warm-up round done" : `  round ${round}/${rounds}: ${Object.entries(samples).map(([n, s]) => `${n} ${s.at(-1).seconds.toFixed(2)}s`).join(", ")}`);
   }

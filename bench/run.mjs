@@ -23,7 +23,8 @@ const { values } = parseArgs({
 const rounds = values.quick ? 1 : Number(values.rounds);
 const sections = new Set(values.only.split(","));
 const spec = join(resolve(process.env["GEN_BINDING_SHARED_SPECS"] ?? join(ROOT, "..", "shared", "specs")), "kubernetes-v1.36.swagger.json");
-const work = join(ROOT, ".tmp", "bench");
+// Inside the repo (esbuild resolves the peers from node_modules); one folder per run, removed at the end.
+const work = join(ROOT, ".tmp", `bench-${process.pid}`);
 const log = (line) => process.stderr.write(`${line}\n`);
 
 if (!existsSync(join(ROOT, "dist", "cli.js"))) throw new Error("dist/cli.js is missing: run npm run build first (npm run bench does)");
@@ -83,6 +84,7 @@ const result = {
   raw,
 };
 writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
+rmSync(work, { recursive: true, force: true });
 process.stdout.write(`\n${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, ${result.date}, medians of ${rounds} rounds\n\n`);
 process.stdout.write(`${markdownTable(rows)}\n`);
 for (const line of skipped) process.stdout.write(`\nskipped ${line}\n`);
