@@ -50,16 +50,22 @@ export function benchGeneration({ root, spec, rounds, work, log }) {
     }
     log(round === 0 ? "  warm-up round done" : `  round ${round}/${rounds}: ${Object.entries(samples).map(([n, s]) => `${n} ${s.at(-1).seconds.toFixed(2)}s`).join(", ")}`);
   }
-  const seconds = (name) => samples[name].map((s) => s.seconds);
-  const ratio = (a, b) => median(seconds(a).map((value, i) => value / seconds(b)[i]));
+  const pick = (name, key) => samples[name].map((s) => s[key]);
+  const seconds = (name) => pick(name, "seconds");
+  const ratio = (a, b, key = "seconds") => median(pick(a, key).map((value, i) => value / pick(b, key)[i]));
   return {
     seconds: Object.fromEntries(Object.keys(all).map((name) => [name, median(seconds(name))])),
+    cpuSeconds: Object.fromEntries(Object.keys(all).map((name) => [name, median(pick(name, "cpuSeconds"))])),
     rssMiB: Object.fromEntries(Object.keys(all).map((name) => [name, median(samples[name].map((s) => s.rssMiB))])),
     ratios: {
       "gen-binding / orval": ratio("gen-binding", "orval"),
       "gen-binding / hey-api": ratio("gen-binding", "hey-api"),
       "no-op / floor": ratio("gen-binding no-op", "floor"),
       "gen-binding / no code cache": ratio("gen-binding", "gen-binding, no code cache"),
+    },
+    cpuRatios: {
+      "gen-binding / orval": ratio("gen-binding", "orval", "cpuSeconds"),
+      "gen-binding / hey-api": ratio("gen-binding", "hey-api", "cpuSeconds"),
     },
   };
 }

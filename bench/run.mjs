@@ -3,7 +3,7 @@
 // it, with the machine and the raw medians, to bench/results.json.
 //   node bench/run.mjs [--rounds 7] [--only generation,client,routes] [--quick] [--json <file>]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchClient } from "./client.mjs";
@@ -31,6 +31,8 @@ if (!existsSync(join(ROOT, "dist", "cli.js"))) throw new Error("dist/cli.js is m
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
+// Other work on the machine inflates wall times: the load average before and after says how much.
+const loadBefore = loadavg()[0];
 const rows = [];
 const raw = {};
 const skipped = [];
@@ -47,6 +49,9 @@ if (sections.has("generation")) {
     rows.push(row("full run", "s", s["gen-binding"], "hey-api 0.99", s["hey-api"], g.ratios["gen-binding / hey-api"], "ratio < 1", g.ratios["gen-binding / hey-api"] < 1));
     rows.push(row("no-op run", "s", s["gen-binding no-op"], "floor (read + JSON.parse)", s.floor, g.ratios["no-op / floor"], "ratio < 1.5", g.ratios["no-op / floor"] < 1.5));
     rows.push(row("full run", "s", s["gen-binding"], "itself, no code cache", s["gen-binding, no code cache"], g.ratios["gen-binding / no code cache"], "(information)"));
+    const cpu = g.cpuSeconds;
+    rows.push(row("full run CPU time", "s", cpu["gen-binding"], "orval 8.38", cpu.orval, g.cpuRatios["gen-binding / orval"], "(information)"));
+    rows.push(row("full run CPU time", "s", cpu["gen-binding"], "hey-api 0.99", cpu["hey-api"], g.cpuRatios["gen-binding / hey-api"], "(information)"));
     const m = g.rssMiB;
     rows.push(row("full run peak RSS", "MiB", m["gen-binding"], "orval 8.38", m.orval, m["gen-binding"] / m.orval, "< 150 MiB", m["gen-binding"] < 150));
     rows.push(row("full run peak RSS", "MiB", m["gen-binding"], "hey-api 0.99", m["hey-api"], m["gen-binding"] / m["hey-api"], "< 150 MiB", m["gen-binding"] < 150));
@@ -76,7 +81,13 @@ if (sections.has("routes")) {
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const result = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
+  machine: {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
+  },
   rounds,
   versions: Object.fromEntries(["orval", "@hey-api/openapi-ts", "@kubernetes/client-node", "fastify", "autocannon", "esbuild", "typescript", "prettier"].map((n) => [n, pkg.devDependencies[n] ?? pkg.dependencies[n]])),
   skipped,
@@ -85,7 +96,9 @@ const result = {
 };
 writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
-process.stdout.write(`\n${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, ${result.date}, medians of ${rounds} rounds\n\n`);
+const { machine } = result;
+const load = `load average ${machine.loadAverage.before.toFixed(1)} before, ${machine.loadAverage.after.toFixed(1)} after`;
+process.stdout.write(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${result.date}, medians of ${rounds} rounds, ${load}\n\n`);
 process.stdout.write(`${markdownTable(rows)}\n`);
 for (const line of skipped) process.stdout.write(`\nskipped ${line}\n`);
 process.stdout.write(`\nwritten to ${values.json}\n`);

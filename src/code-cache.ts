@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Module, createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
+import { cachedDataVersionTag } from "node:v8";
 import { Script } from "node:vm";
 import { crc32 } from "node:zlib";
 
@@ -67,10 +68,12 @@ function cacheDirFor(filename: string): string | undefined {
 
 /**
  * V8 checks a cache's V8 version and flags, but of the source only its length: the key must change with
- * the content itself (npm gives every installed file the same mtime, so mtimes cannot tell).
+ * the content itself (npm gives every installed file the same mtime, so mtimes cannot tell), and with the
+ * flags, so that runs with different flags keep separate caches instead of replacing each other's.
  */
 function cacheKey(filename: string, bytes: Buffer): string {
-  const key = [FORMAT, process.version, process.arch, process.versions.v8, filename, bytes.length, crc32(bytes)].join("\0");
+  // cachedDataVersionTag: V8 version and flags (the CLI sets --no-opt; a library user may not).
+  const key = [FORMAT, process.version, process.arch, cachedDataVersionTag(), filename, bytes.length, crc32(bytes)].join("\0");
   return createHash("sha256").update(key).digest("hex").slice(0, 32);
 }
 
