@@ -7,7 +7,8 @@ import { generate } from "./generate.js";
 
 // A run is over in about half a second: V8's optimising compiler would spend more CPU on its background
 // thread than its code saves (measured: -25% CPU time and -10 MiB peak memory; see BENCHMARKS.md).
-setFlagsFromString("--no-opt");
+// (--no-turbofan, not its older alias --no-opt, which newer V8 versions may not know.)
+setFlagsFromString("--no-turbofan");
 
 const USAGE = `Usage: gen-binding --spec <file|url|-> [options]
 

@@ -72,7 +72,7 @@ function cacheDirFor(filename: string): string | undefined {
  * flags, so that runs with different flags keep separate caches instead of replacing each other's.
  */
 function cacheKey(filename: string, bytes: Buffer): string {
-  // cachedDataVersionTag: V8 version and flags (the CLI sets --no-opt; a library user may not).
+  // cachedDataVersionTag: V8 version and flags (the CLI sets --no-turbofan; a library user may not).
   const key = [FORMAT, process.version, process.arch, cachedDataVersionTag(), filename, bytes.length, crc32(bytes)].join("\0");
   return createHash("sha256").update(key).digest("hex").slice(0, 32);
 }
