@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { GenBindingError } from "./errors.js";
-import { parseKindQuery } from "./gvk.js";
+import { type KindQuery, parseKindQuery } from "./gvk.js";
 import { loadDocument } from "./load.js";
 import { MANIFEST_NAME, type Manifest, inputHash, intactOutput, manifestText, readManifest, sha256 } from "./manifest.js";
 import { buildModel } from "./model.js";
 import type { ApiChangeReport } from "./report.js";
-import { selectKind } from "./select.js";
+import { type Selection, selectKind } from "./select.js";
 import { templateSources } from "./template-sources.js";
 import { type FileChange, type OutputFile, applyOutput, isWrite, planOutput, readIfPresent } from "./write.js";
 
@@ -69,15 +69,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outDir = options.out ?? "out";
   const query = parseKindQuery(options.kind ?? "Binding");
   if (!query) throw new GenBindingError(`--kind ${JSON.stringify(options.kind)} is not a kind: use Kind, version/Kind or group/version/Kind`);
-  const loaded = await loadDocument(options.spec, options.stdin);
-  const selection = selectKind(loaded.document, query, loaded.origin);
+  const { selection, origin } = await loadSelection(options, query);
   const sources = templateSources(options.templates);
   const hash = inputHash({ generator: GENERATOR_VERSION, slice: selection, templates: sources });
   const previous = await readManifest(outDir);
   const intact = previous?.inputHash === hash ? await intactOutput(outDir, previous) : undefined;
   if (previous && intact) return noopResult(previous, outDir, intact);
 
-  const model = buildModel(selection, loaded.origin);
+  const model = buildModel(selection, origin);
   // Emitters pull in TypeScript, openapi-typescript, handlebars and prettier: load them only now.
   const [{ emitAll, emitHandlerStub }, { compileTemplates }, { formatTypeScript }] = await Promise.all([
     import("./emit/index.js"),
@@ -104,6 +103,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!options.check) await applyOutput(outDir, changes, { name: MANIFEST_NAME, content: manifestText(manifest) });
   const after = changes.filter((c) => c.action !== "remove").map((c) => ({ name: c.name, content: c.action === "kept" ? c.before! : c.after! }));
   return { kind: model.kind.id, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, handlers };
+}
+
+/**
+ * load -> select, in a function of its own: the parsed document (tens of MB for a real one) is garbage as
+ * soon as it returns, before TypeScript and prettier are loaded (peak memory). The selection keeps only the
+ * slice it needs.
+ */
+async function loadSelection(options: GenerateOptions, query: KindQuery): Promise<{ selection: Selection; origin: string }> {
+  const loaded = await loadDocument(options.spec, options.stdin);
+  return { selection: selectKind(loaded.document, query, loaded.origin), origin: loaded.origin };
 }
 
 function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: string; content: string }>): GenerateResult {

@@ -1,8 +1,18 @@
+import { createRequire } from "node:module";
 import type { GlobalContext, SchemaObject } from "openapi-typescript";
-import { addJSDocComment, astToString } from "openapi-typescript/dist/lib/ts.mjs";
-import transformSchemaObject from "openapi-typescript/dist/transform/schema-object.mjs";
-import ts from "typescript";
+import type * as OpenApiTs from "openapi-typescript/dist/lib/ts.cjs";
+import type * as OpenApiSchemaObject from "openapi-typescript/dist/transform/schema-object.cjs";
+import type * as TypeScript from "typescript";
+import { requireWithCodeCache } from "../code-cache.js";
 import type { ApiModel, SchemaModel } from "../model.js";
+
+// CommonJS on purpose: an ESM import of typescript.js makes Node scan all 9 MB of it for export names
+// (~0.3 s); require() skips that, and the code cache skips most of its compilation. openapi-typescript's
+// CommonJS build then finds this same typescript instance in the require cache.
+const ts = requireWithCodeCache<typeof TypeScript>("typescript");
+const require = createRequire(import.meta.url);
+const { addJSDocComment, astToString } = require("openapi-typescript/dist/lib/ts.cjs") as typeof OpenApiTs;
+const transformSchemaObject = (require("openapi-typescript/dist/transform/schema-object.cjs") as typeof OpenApiSchemaObject).default;
 
 const REF_PREFIX = "#/components/schemas/";
 
@@ -17,7 +27,7 @@ export function emitModels(model: ApiModel): string {
   return model.schemas.map((schema) => astToString(declare(schema, ctx)).trim()).join("\n\n");
 }
 
-function declare(schema: SchemaModel, ctx: GlobalContext): ts.Statement {
+function declare(schema: SchemaModel, ctx: GlobalContext): TypeScript.Statement {
   const type = transformSchemaObject(schema.schema as SchemaObject, { path: `${REF_PREFIX}${schema.name}`, ctx });
   const exported = [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)];
   const declaration = ts.isTypeLiteralNode(type)
@@ -73,20 +83,20 @@ function createContext(schemas: readonly SchemaModel[]): GlobalContext {
 }
 
 /** `components["schemas"]["ObjectMeta"]` -> `ObjectMeta`, anywhere inside a type. */
-function replaceComponentRefs(type: ts.TypeNode): ts.TypeNode {
-  const visit = (node: ts.Node): ts.Node => {
+function replaceComponentRefs(type: TypeScript.TypeNode): TypeScript.TypeNode {
+  const visit = (node: TypeScript.Node): TypeScript.Node => {
     const name = ts.isIndexedAccessTypeNode(node) ? componentName(node) : undefined;
     if (name !== undefined) return ts.factory.createTypeReferenceNode(name);
     return ts.visitEachChild(node, visit, undefined);
   };
-  return visit(type) as ts.TypeNode;
+  return visit(type) as TypeScript.TypeNode;
 }
 
-function componentName(node: ts.IndexedAccessTypeNode): string | undefined {
+function componentName(node: TypeScript.IndexedAccessTypeNode): string | undefined {
   const inner = node.objectType;
   if (!ts.isIndexedAccessTypeNode(inner) || !ts.isTypeReferenceNode(inner.objectType)) return undefined;
   const base = inner.objectType.typeName;
   if (!ts.isIdentifier(base) || base.text !== "components") return undefined;
-  const key = (n: ts.TypeNode) => (ts.isLiteralTypeNode(n) && ts.isStringLiteral(n.literal) ? n.literal.text : undefined);
+  const key = (n: TypeScript.TypeNode) => (ts.isLiteralTypeNode(n) && ts.isStringLiteral(n.literal) ? n.literal.text : undefined);
   return key(inner.indexType) === "schemas" ? key(node.indexType) : undefined;
 }
