@@ -8,7 +8,7 @@ import { median } from "./lib/stats.mjs";
 
 const CLIENTS = { "gen-binding": "ours", "@kubernetes/client-node": "official" };
 // Not a client: a bare fetch() of the same request, to show what part of the time is fetch itself.
-const CALLERS = { ...CLIENTS, "bare fetch": "fetch" };
+const CALLERS = { ...CLIENTS, "gen-binding (nodeFetch)": "ours-node", "bare fetch": "fetch" };
 
 /** Sizes first (one build each), then `rounds` alternating throughput runs, each in a fresh process. */
 export async function benchClient({ root, rounds, work, log, count, concurrency }) {
@@ -25,6 +25,7 @@ export async function benchClient({ root, rounds, work, log, count, concurrency 
   log(`  bundle sizes (min+gzip): ${Object.entries(sizes).map(([n, s]) => `${n} ${(s.gzipBytes / 1024).toFixed(1)} KiB`).join(", ")}`);
   const server = await startServer(join(root, "bench", "servers", "binding-answer.mjs"));
   const samples = Object.fromEntries(Object.keys(CALLERS).map((name) => [name, []]));
+  const cpu = Object.fromEntries(Object.keys(CALLERS).map((name) => [name, []]));
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const name of Object.keys(CALLERS)) {
@@ -33,7 +34,9 @@ export async function benchClient({ root, rounds, work, log, count, concurrency 
           timeout: 120_000,
         });
         if (run.status !== 0) throw new Error(`${name} client loop failed:\n${run.stderr}`);
-        samples[name].push(JSON.parse(run.stdout).requestsPerSecond);
+        const result = JSON.parse(run.stdout);
+        samples[name].push(result.requestsPerSecond);
+        cpu[name].push(result.cpuMicrosPerCall);
       }
       log(`  round ${round}/${rounds}: ${Object.entries(samples).map(([n, s]) => `${n} ${Math.round(s.at(-1))}/s`).join(", ")}`);
     }
@@ -44,7 +47,11 @@ export async function benchClient({ root, rounds, work, log, count, concurrency 
   return {
     requestsPerSecond: Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, median(s)])),
     ratio: median(ours.map((value, i) => value / samples["@kubernetes/client-node"][i])),
+    ratioNodeFetch: median(samples["gen-binding (nodeFetch)"].map((value, i) => value / samples["@kubernetes/client-node"][i])),
     ratioToBareFetch: median(ours.map((value, i) => value / samples["bare fetch"][i])),
+    cpuMicrosPerCall: Object.fromEntries(Object.entries(cpu).map(([n, s]) => [n, median(s)])),
+    cpuRatio: median(cpu["gen-binding"].map((value, i) => cpu["@kubernetes/client-node"][i] / value)),
+    cpuRatioNodeFetch: median(cpu["gen-binding (nodeFetch)"].map((value, i) => cpu["@kubernetes/client-node"][i] / value)),
     gzipBytes: Object.fromEntries(Object.entries(sizes).map(([n, s]) => [n, s.gzipBytes])),
   };
 }

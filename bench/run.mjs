@@ -64,6 +64,10 @@ if (sections.has("client")) {
   const c = (raw.client = await benchClient({ root: ROOT, rounds, work: join(work, "client"), log, count: values.quick ? 300 : 3000, concurrency: 8 }));
   const rps = c.requestsPerSecond;
   rows.push(row("client calls/s", "1/s", rps["gen-binding"], "@kubernetes/client-node 1.4.0", rps["@kubernetes/client-node"], c.ratio, "ratio >= 2", c.ratio >= 2));
+  rows.push(row("client calls/s, nodeFetch transport", "1/s", rps["gen-binding (nodeFetch)"], "@kubernetes/client-node 1.4.0", rps["@kubernetes/client-node"], c.ratioNodeFetch, "ratio >= 2", c.ratioNodeFetch >= 2));
+  const cpu = c.cpuMicrosPerCall;
+  rows.push(row("client calls per CPU-second", "1/s", 1e6 / cpu["gen-binding"], "@kubernetes/client-node 1.4.0", 1e6 / cpu["@kubernetes/client-node"], c.cpuRatio, "(information)"));
+  rows.push(row("client calls per CPU-second, nodeFetch", "1/s", 1e6 / cpu["gen-binding (nodeFetch)"], "@kubernetes/client-node 1.4.0", 1e6 / cpu["@kubernetes/client-node"], c.cpuRatioNodeFetch, "(information)"));
   rows.push(row("client calls/s", "1/s", rps["gen-binding"], "bare fetch() (its ceiling)", rps["bare fetch"], c.ratioToBareFetch, "(information)"));
   const kib = (bytes) => bytes / 1024;
   const size = c.gzipBytes;

@@ -1,5 +1,5 @@
 // Runs `count` calls of a bundled caller (argv: caller module, base URL, count, concurrency) after a
-// warm-up, and prints the calls per second as JSON.
+// warm-up, and prints the calls per second and the client's CPU time per call as JSON.
 const [callerModule, baseUrl, countText, concurrencyText] = process.argv.slice(2);
 const { createCaller } = await import(callerModule);
 const call = createCaller(baseUrl);
@@ -19,6 +19,10 @@ async function run(total) {
 
 await run(Math.min(500, count));
 const start = performance.now();
+const cpu = process.cpuUsage();
 await run(count);
 const seconds = (performance.now() - start) / 1000;
-process.stdout.write(`${JSON.stringify({ requestsPerSecond: count / seconds })}\n`);
+const used = process.cpuUsage(cpu);
+// CPU time the client process spent per call: what the client itself costs, whatever the server can take.
+const cpuMicrosPerCall = (used.user + used.system) / count;
+process.stdout.write(`${JSON.stringify({ requestsPerSecond: count / seconds, cpuMicrosPerCall })}\n`);
