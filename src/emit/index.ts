@@ -20,7 +20,14 @@ export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
     { name: "models.ts", content: templates.render("models.ts", { header, declarations: emitModels(model) }), userOwned: false },
     { name: "client.ts", content: emitClient(model, templates), userOwned: false },
     { name: "routes.ts", content: emitRoutes(model, templates), userOwned: false },
-    { name: "handlers.ts", content: templates.render("handlers.ts", { kindId: model.kind.id, operations: operationViews(model) }), userOwned: true },
+    { name: "handlers.ts", content: emitHandlers(model, templates), userOwned: true },
     { name: "index.ts", content: templates.render("index.ts", { header }), userOwned: false },
   ];
+}
+
+/** `handlers.ts`: a kind without operations (a List, `DeleteOptions`) gets an empty object and no unused import. */
+function emitHandlers(model: ApiModel, templates: Templates): string {
+  const operations = operationViews(model);
+  const imports = operations.length ? "statusAnswer, type Handlers" : "type Handlers";
+  return templates.render("handlers.ts", { kindId: model.kind.id, imports, operations });
 }
