@@ -137,7 +137,7 @@ function followAlias(document: SwaggerDocument, name: string, origin: string): s
     seen.add(current);
     const ref = (document.definitions[current] as JsonObject)["$ref"] as string;
     const target = definitionNameOf(ref, jsonPointer(["definitions", current, "$ref"]), origin);
-    if (!(target in document.definitions)) throw danglingRef(ref, jsonPointer(["definitions", current, "$ref"]), origin);
+    if (!Object.hasOwn(document.definitions, target)) throw danglingRef(ref, jsonPointer(["definitions", current, "$ref"]), origin);
     current = target;
   }
   return current;

@@ -4,7 +4,7 @@ import { emitClient } from "./client.js";
 import { emitModels } from "./models.js";
 import { operationViews } from "./operations.js";
 import { emitRoutes } from "./routes.js";
-import { fileHeader } from "./text.js";
+import { fileHeader, kindLabel } from "./text.js";
 
 /** One emitted file, before formatting. `userOwned` files are written only when absent. */
 export interface EmittedFile {
@@ -29,5 +29,5 @@ export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
 function emitHandlers(model: ApiModel, templates: Templates): string {
   const operations = operationViews(model);
   const imports = operations.length ? "statusAnswer, type Handlers" : "type Handlers";
-  return templates.render("handlers.ts", { kindId: model.kind.id, imports, operations });
+  return templates.render("handlers.ts", { kindId: kindLabel(model.kind.id), imports, operations });
 }

@@ -1,7 +1,7 @@
 import type { ApiModel, SchemaNode } from "../model.js";
 import type { Templates } from "../templates.js";
 import { operationViews, referencedTypes } from "./operations.js";
-import { fileHeader, stringLiteral } from "./text.js";
+import { fileHeader, kindLabel, stringLiteral } from "./text.js";
 
 /** Compact schema the emitted validator walks (see the `Shape` type in `templates/routes.ts.hbs`). */
 interface Shape {
@@ -21,7 +21,7 @@ export function emitRoutes(model: ApiModel, templates: Templates): string {
   for (const schema of model.schemas) shapes[schema.name] = toShape(schema.schema);
   return templates.render("routes.ts", {
     header: fileHeader(model.kind.id),
-    kindId: model.kind.id,
+    kindId: kindLabel(model.kind.id),
     imports: referencedTypes(model, operations).join(", "),
     statusType: model.statusTypeName,
     operations,
@@ -70,8 +70,8 @@ function toShape(node: SchemaNode): Shape {
       const properties = node["properties"] as Record<string, SchemaNode> | undefined;
       const additional = node["additionalProperties"];
       if (properties && Object.keys(properties).length && !additional) {
-        const p: Record<string, Shape> = {};
-        for (const name of Object.keys(properties).sort()) p[name] = toShape(properties[name]!);
+        // fromEntries defines own properties: a property named `__proto__` stays a property.
+        const p: Record<string, Shape> = Object.fromEntries(Object.keys(properties).sort().map((name) => [name, toShape(properties[name]!)]));
         const required = Array.isArray(node["required"]) ? (node["required"] as string[]) : [];
         return required.length ? { t: "object", p, q: required } : { t: "object", p };
       }
