@@ -1,3 +1,4 @@
+import type { GroupVersionKind } from "../gvk.js";
 import type { ApiModel, SchemaNode } from "../model.js";
 import type { Templates } from "../templates.js";
 import { operationViews, referencedTypes } from "./operations.js";
@@ -25,13 +26,18 @@ export function emitRoutes(model: ApiModel, templates: Templates): string {
     imports: referencedTypes(model, operations).join(", "),
     statusType: model.statusTypeName,
     operations,
-    routeTable: operations.map((op) => ({
-      ...op,
-      pattern: `new RegExp(${stringLiteral(pathPattern(model.operations.find((o) => o.name === op.name)!.path))})`,
-      bodySpec: op.hasBody
-        ? `{ type: ${stringLiteral(op.bodyType)}, required: ${!op.bodyOptional}, contentTypes: ${op.contentTypesLiteral} }`
-        : "undefined",
-    })),
+    routeTable: operations.map((op) => {
+      const path = model.operations.find((o) => o.name === op.name)!.path;
+      return {
+        ...op,
+        pattern: `new RegExp(${stringLiteral(pathPattern(path))})`,
+        bodySpec: op.hasBody
+          ? `{ type: ${stringLiteral(op.bodyType)}, required: ${!op.bodyOptional}, contentTypes: ${op.contentTypesLiteral}, patch: ${op.patchTypes.length > 0} }`
+          : "undefined",
+        resourceLiteral: stringLiteral(resourceOf(path)),
+      };
+    }),
+    nameRuleLiteral: stringLiteral(nameRule(model.kind)),
     groupLiteral: stringLiteral(model.kind.group),
     kindLiteral: stringLiteral(model.kind.kind),
     apiVersionLiteral: stringLiteral(model.kind.apiVersion),
@@ -39,6 +45,24 @@ export function emitRoutes(model: ApiModel, templates: Templates): string {
     authHeaderLiteral: stringLiteral(model.authHeader),
     shapesLiteral: stringLiteral(JSON.stringify(shapes)),
   });
+}
+
+/** `/api/v1/namespaces/{namespace}/pods/{name}/binding` -> `pods`: the resource `{name}` names. */
+function resourceOf(path: string): string {
+  const segments = path.split("/");
+  const index = segments.indexOf("{name}");
+  return index > 0 ? segments[index - 1]! : (segments.filter((s) => s && !s.startsWith("{")).at(-1) ?? "");
+}
+
+/**
+ * How the apiserver validates names of this kind: most kinds need a DNS-1123 subdomain; RBAC accepts any
+ * path segment (`system:controller:x`), namespaces a DNS-1123 label, services a DNS-1035 label.
+ */
+function nameRule(kind: GroupVersionKind): "subdomain" | "label" | "label1035" | "segment" {
+  if (kind.group === "rbac.authorization.k8s.io") return "segment";
+  if (kind.group === "" && kind.kind === "Namespace") return "label";
+  if (kind.group === "" && kind.kind === "Service") return "label1035";
+  return "subdomain";
 }
 
 /** `/api/v1/namespaces/{namespace}/bindings` -> `^/api/v1/namespaces/([^/]+)/bindings$` */
