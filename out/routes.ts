@@ -354,6 +354,9 @@ async function route(
     if ("error" in body) return answer(body.error, body.close ? { connection: "close" } : {});
     if (body.value === undefined && r.body.required)
       return answer(status(400, "BadRequest", "the request body is required"));
+    // Kubernetes reads null as "not set" inside an object, but a null object is no object (the apiserver's message).
+    if (body.value === null && !r.body.patch)
+      return answer(status(400, "BadRequest", "Object 'Kind' is missing in 'null'"));
     if (body.value !== undefined && !r.body.patch) {
       const problems: Cause[] = [];
       const unknown: string[] = [];
@@ -630,7 +633,7 @@ async function readJsonBody(
     return { error: status(415, "UnsupportedMediaType", message), close: false };
   }
   const read = await request.readBody(limit, timeoutMs);
-  // The rest of the body is still on its way: the connection cannot be reused.
+  // A stalled or broken body leaves the connection in an unknown state: it cannot be reused.
   if ("failure" in read && read.failure === "too-large")
     return {
       error: status(
@@ -638,7 +641,7 @@ async function readJsonBody(
         "RequestEntityTooLarge",
         `the request body is larger than the limit of ${limit} bytes`,
       ),
-      close: true,
+      close: false,
     };
   if ("failure" in read && read.failure === "timeout")
     return {
@@ -772,6 +775,26 @@ async function readChunks(
   }
 }
 
+/**
+ * Reads and drops the rest of a refused body, up to `budget` bytes, so that the client, still sending, can
+ * read the 413 (closing on unread data resets the connection and loses the answer). Past the budget the
+ * connection stays stalled until the server's own request timeout ends it.
+ */
+async function drain(
+  iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array>,
+  budget: number,
+): Promise<void> {
+  try {
+    for (let drained = 0; drained < budget;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      drained += next.value.length;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+}
+
 async function collectChunks(
   body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
   limit: number,
@@ -787,7 +810,10 @@ async function collectChunks(
       const bytes =
         typeof next.value === "string" ? new TextEncoder().encode(next.value) : next.value;
       size += bytes.length;
-      if (size > limit) return { failure: "too-large" };
+      if (size > limit) {
+        void drain(iterator, limit * 4);
+        return { failure: "too-large" };
+      }
       chunks.push(bytes);
     }
   } catch {
