@@ -39,7 +39,7 @@ interface Job {
   body: string;
   want: number;
   /** For valid requests: the node name the handler echoes back. */
-  node?: string;
+  node?: string | undefined;
 }
 
 function jobFor(client: number, index: number): Job {
