@@ -147,7 +147,10 @@ export function createFetchHandler(
           timeoutMs,
         ),
     });
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    return new Response(answer.body === "" ? null : answer.body, {
+      status: answer.status,
+      headers: answer.headers,
+    });
   };
 }
 
@@ -296,12 +299,15 @@ function checkedAnswer(result: Answer): Answer {
     ([name, value]) =>
       HEADER_NAME.test(name) && typeof value === "string" && HEADER_VALUE.test(value),
   );
-  return Number.isInteger(result.status) &&
+  if (!(
+    Number.isInteger(result.status) &&
     result.status >= 200 &&
     result.status <= 599 &&
     headersOk
-    ? result
-    : internalError();
+  ))
+    return internalError();
+  // These statuses carry no body: fetch's Response refuses one.
+  return [204, 205, 304].includes(result.status) ? { ...result, body: "" } : result;
 }
 
 async function route(

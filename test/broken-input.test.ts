@@ -26,6 +26,7 @@ const cases: Array<[name: string, content: () => string | Buffer, want: RegExp]>
   ["truncated JSON", () => readFileSync(EXAMPLE_SPEC, "utf8").slice(0, 500), /: not valid JSON at line \d+, column \d+: /],
   ["binary data", () => Buffer.from([0x7b, 0x22, 0x00, 0xff, 0xfe, 0x01]), /: binary data \(NUL byte at offset 2\), not a JSON or YAML document$/],
   ["invalid UTF-8", () => Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), /: not valid UTF-8 text, so not a JSON or YAML document$/],
+  ["YAML flow sequences nested 100,000 deep", () => 'swagger: "2.0"\nx: ' + "[".repeat(100_000) + "]".repeat(100_000), /: neither JSON nor valid YAML at line 2, column \d+: /],
   ["JSON arrays nested 200,000 deep", () => "[".repeat(200_000) + "]".repeat(200_000), /: not a Swagger\/OpenAPI document \(the top level is an array/],
   [
     "a schema nested 5,000 deep",

@@ -212,6 +212,15 @@ describe("generated routes under hostile requests", () => {
     });
   });
 
+  it("a handler that answers 204 with a body sends no body, on node:http and through fetch", async () => {
+    respondWith = () => ({ status: 204, body: { kind: "Status" } });
+    const answer = await post(POD_BINDING, JSON.stringify(BINDING));
+    expect([answer.status, answer.body]).toEqual([204, ""]);
+    const { routes } = await loadGenerated();
+    const fetched = await routes.createFetchHandler(recordingHandlers())(new Request(`http://test${POD_BINDING}`, { method: "POST", headers: JSON_TYPE, body: JSON.stringify(BINDING) }));
+    expect([fetched.status, await fetched.text()]).toEqual([204, ""]);
+  });
+
   it.each([
     ["a status HTTP cannot carry", { status: 1000, body: {} }],
     ["a header value with a line break", { body: {}, headers: { "x-evil": "a\r\nset-cookie: x" } }],
