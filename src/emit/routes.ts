@@ -55,11 +55,13 @@ function resourceOf(path: string): string {
 }
 
 /**
- * How the apiserver validates names of this kind: most kinds need a DNS-1123 subdomain; RBAC accepts any
- * path segment (`system:controller:x`), namespaces a DNS-1123 label, services a DNS-1035 label.
+ * How the apiserver validates names of this kind: most kinds need a DNS-1123 subdomain; RBAC and cluster
+ * trust bundles accept any path segment (`system:controller:x`), namespaces a DNS-1123 label, services a
+ * DNS-1035 label.
  */
 function nameRule(kind: GroupVersionKind): "subdomain" | "label" | "label1035" | "segment" {
   if (kind.group === "rbac.authorization.k8s.io") return "segment";
+  if (kind.group === "certificates.k8s.io" && kind.kind === "ClusterTrustBundle") return "segment";
   if (kind.group === "" && kind.kind === "Namespace") return "label";
   if (kind.group === "" && kind.kind === "Service") return "label1035";
   return "subdomain";
