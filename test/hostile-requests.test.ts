@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadGenerated } from "./helpers/generated.js";
 import { type HttpAnswer, send, sendRaw, startServer } from "./helpers/http.js";
+import { realSpecs } from "./helpers/run.js";
 
 /**
  * Hostile requests against the generated routes on a real node:http server: each gets the Kubernetes
@@ -281,4 +282,30 @@ describe("generated routes under hostile requests", () => {
     expect(served).toBeGreaterThan(10);
     expect((await post(POD_BINDING, JSON.stringify(BINDING))).status).toBe(201);
   }, 60_000);
+});
+
+const releases = realSpecs();
+describe.skipIf(releases.length === 0)("names checked by the rules of each kind (newest real release)", () => {
+  const seen: string[] = [];
+  const anyHandler = new Proxy({}, { get: () => async (request: any) => (seen.push(request.params.name), { body: { kind: "Status", apiVersion: "v1", status: "Success" } }) });
+  const get = async (kind: string, path: string) => {
+    const { routes } = await loadGenerated(releases.at(-1)![1], kind);
+    const response = await routes.createFetchHandler(anyHandler)(new Request(`http://test${path}`));
+    return { status: response.status, body: await response.json() };
+  };
+
+  it("RBAC accepts any path segment as a name (system:controller:x), and still refuses %2F", async () => {
+    expect((await get("rbac.authorization.k8s.io/v1/ClusterRole", "/apis/rbac.authorization.k8s.io/v1/clusterroles/system:controller:X_1")).status).toBe(200);
+    expect(seen).toEqual(["system:controller:X_1"]);
+    const slash = await get("rbac.authorization.k8s.io/v1/ClusterRole", "/apis/rbac.authorization.k8s.io/v1/clusterroles/a%2Fb");
+    expect([slash.status, slash.body.message]).toEqual([400, `Name parameter invalid: "a/b": may not contain '/'`]);
+  });
+
+  it("a Namespace name must be a DNS-1123 label, a Service name a DNS-1035 label", async () => {
+    const namespace = await get("core/v1/Namespace", "/api/v1/namespaces/a.b");
+    expect([namespace.status, namespace.body.message]).toEqual([404, 'namespaces "a.b" not found']);
+    const service = await get("core/v1/Service", "/api/v1/namespaces/default/services/1abc");
+    expect([service.status, service.body.message]).toEqual([404, 'services "1abc" not found']);
+    expect((await get("core/v1/Pod", "/api/v1/namespaces/default/pods/1abc.example")).status).toBe(200);
+  });
 });
