@@ -52,16 +52,13 @@ function plan(): Array<{ version: string; path: string; kinds: string[]; complet
  * vitest runs them on two cores). Skipped, with a message, when the real documents are absent.
  */
 export function describeEveryKind(title: string, pick: (version: string, newest: string) => boolean): void {
-  if (releases.length === 0) {
-    console.warn(`SKIPPED: the real Kubernetes documents are not at ${SHARED_SPECS}; every-kind generation not checked`);
-    return;
-  }
-  describe(title, () => {
+  if (releases.length === 0) console.warn(`SKIPPED: the real Kubernetes documents are not at ${SHARED_SPECS}; every-kind generation not checked`);
+  describe.skipIf(releases.length === 0)(title, () => {
     const dirs: string[] = [];
     const root = tempDir("every-kind");
     writeFileSync(join(root, "package.json"), '{ "type": "module" }\n');
     afterAll(() => rmSync(root, { recursive: true, force: true }));
-    const runs = plan().filter((run) => pick(run.version, releases.at(-1)![0]));
+    const runs = releases.length === 0 ? [] : plan().filter((run) => pick(run.version, releases.at(-1)![0]));
 
     it.each(runs.map((run) => [run.version, run] as const))(
       "%s: --kind group/version/Kind succeeds for each kind",
