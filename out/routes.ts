@@ -113,6 +113,8 @@ export interface RouteOptions {
   ) => unknown;
   /** Largest accepted request body, in bytes (default 3 MiB, the apiserver's limit). */
   maxBodyBytes?: number;
+  /** Longest wait for a whole request body, in milliseconds (default 60 s); a slower body gets 408 and the connection is closed. */
+  bodyTimeoutMs?: number;
 }
 
 /** A `Status` answer for handlers to return: `statusAnswer(404, "NotFound", 'pods "x" not found')`. */
@@ -137,14 +139,18 @@ export function createFetchHandler(
       path: url.pathname,
       search: url.search,
       header: (name) => request.headers.get(name) ?? undefined,
-      readBody: (limit) =>
+      readBody: (limit, timeoutMs) =>
         readChunks(
           request.body ? streamChunks(request.body) : [],
           limit,
           request.headers.get("content-length"),
+          timeoutMs,
         ),
     });
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    return new Response(answer.body === "" ? null : answer.body, {
+      status: answer.status,
+      headers: answer.headers,
+    });
   };
 }
 
@@ -179,8 +185,10 @@ export function createRequestListener(
       path: query === -1 ? target : target.slice(0, query),
       search: query === -1 ? "" : target.slice(query),
       header,
-      readBody: (limit) => readChunks(request, limit, header("content-length") ?? null),
+      readBody: (limit, timeoutMs) =>
+        readChunks(request, limit, header("content-length") ?? null, timeoutMs),
     }).then((answer) => {
+      // dispatch never rejects, and has checked the status and headers: nothing here can throw.
       response.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
       response.end(answer.body);
@@ -193,8 +201,10 @@ interface IncomingRequest {
   path: string;
   search: string;
   header(name: string): string | undefined;
-  readBody(limit: number): Promise<Uint8Array | undefined>;
+  readBody(limit: number, timeoutMs: number): Promise<BodyRead>;
 }
+
+type BodyRead = { bytes: Uint8Array } | { failure: "too-large" | "timeout" | "unreadable" };
 
 interface Answer {
   status: number;
@@ -211,7 +221,9 @@ interface Route {
   pattern: RegExp;
   pathParams: string[];
   queryParams: Array<[string, ParamSpec]>;
-  body: { type: string; required: boolean; contentTypes: string[] } | undefined;
+  body: { type: string; required: boolean; contentTypes: string[]; patch: boolean } | undefined;
+  /** The resource `{name}` names (`pods`), for NotFound answers. */
+  resource: string;
   defaultStatus: number;
 }
 
@@ -228,7 +240,8 @@ const ROUTES: Route[] = [
       ["fieldValidation", { type: "string", enum: ["Ignore", "Warn", "Strict"] }],
       ["pretty", { type: "string" }],
     ],
-    body: { type: "Binding", required: true, contentTypes: ["application/json"] },
+    body: { type: "Binding", required: true, contentTypes: ["application/json"], patch: false },
+    resource: "bindings",
     defaultStatus: 201,
   },
   {
@@ -243,7 +256,8 @@ const ROUTES: Route[] = [
       ["fieldValidation", { type: "string", enum: ["Ignore", "Warn", "Strict"] }],
       ["pretty", { type: "string" }],
     ],
-    body: { type: "Binding", required: true, contentTypes: ["application/json"] },
+    body: { type: "Binding", required: true, contentTypes: ["application/json"], patch: false },
+    resource: "pods",
     defaultStatus: 201,
   },
 ];
@@ -251,7 +265,11 @@ const ROUTES: Route[] = [
 const KIND = { group: "", kind: "Binding", apiVersion: "v1" };
 const AUTH_HEADER = "authorization";
 const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+const DEFAULT_BODY_TIMEOUT_MS = 60_000;
+/** How deep the models are checked. */
 const MAX_DEPTH = 100;
+/** Deepest JSON body accepted: the apiserver's decoder limit. */
+const MAX_JSON_DEPTH = 10_000;
 
 async function dispatch(
   handlers: Handlers,
@@ -259,13 +277,37 @@ async function dispatch(
   request: IncomingRequest,
 ): Promise<Answer> {
   try {
-    return await route(handlers, options, request);
+    return checkedAnswer(await route(handlers, options, request));
   } catch {
     // Never show a stack or a message from the handler to the client.
-    return answer(
-      status(500, "InternalError", "Internal error occurred: the request could not be completed"),
-    );
+    return internalError();
   }
+}
+
+function internalError(): Answer {
+  return answer(
+    status(500, "InternalError", "Internal error occurred: the request could not be completed"),
+  );
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** A handler's status or headers that HTTP cannot carry become a 500, rather than an exception in the server. */
+function checkedAnswer(result: Answer): Answer {
+  const headersOk = Object.entries(result.headers).every(
+    ([name, value]) =>
+      HEADER_NAME.test(name) && typeof value === "string" && HEADER_VALUE.test(value),
+  );
+  if (!(
+    Number.isInteger(result.status) &&
+    result.status >= 200 &&
+    result.status <= 599 &&
+    headersOk
+  ))
+    return internalError();
+  // These statuses carry no body: fetch's Response refuses one.
+  return [204, 205, 304].includes(result.status) ? { ...result, body: "" } : result;
 }
 
 async function route(
@@ -291,28 +333,6 @@ async function route(
     );
   }
   const { route: r, match } = found;
-  const params: Record<string, string> = {};
-  for (const [index, name] of r.pathParams.entries()) {
-    const raw = match![index + 1]!;
-    let value: string;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      return answer(
-        status(400, "BadRequest", `invalid percent-encoding in path parameter "${name}"`),
-      );
-    }
-    if (
-      value === "" ||
-      value === "." ||
-      value === ".." ||
-      value.includes("/") ||
-      value.includes("\0")
-    ) {
-      return answer(status(404, "NotFound", "the server could not find the requested resource"));
-    }
-    params[name] = value;
-  }
   const token = bearerToken(request.header(AUTH_HEADER));
   let user: unknown;
   if (options.authenticate) {
@@ -326,40 +346,47 @@ async function route(
   }
   const query = parseQuery(request.search, r.queryParams);
   if (typeof query === "string") return answer(status(400, "BadRequest", query));
+  const params = parsePathParams(r, match!);
+  if ("error" in params) return answer(params.error);
   const input: { params: Record<string, string>; query: Record<string, unknown>; body?: unknown } =
-    { params, query };
+    { params: params.values, query };
   const warnings: string[] = [];
   if (r.body) {
-    const body = await readJsonBody(
-      request,
-      r.body.contentTypes,
-      options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    );
-    if ("error" in body)
-      return answer(body.error, body.error.code === 413 ? { connection: "close" } : {});
+    const limits = {
+      bytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    };
+    const body = await readJsonBody(request, r.body.contentTypes, limits.bytes, limits.timeoutMs);
+    if ("error" in body) return answer(body.error, body.close ? { connection: "close" } : {});
     if (body.value === undefined && r.body.required)
       return answer(status(400, "BadRequest", "the request body is required"));
-    if (body.value !== undefined) {
+    // Kubernetes reads null as "not set" inside an object, but a null object is no object (the apiserver's message).
+    if (body.value === null && !r.body.patch)
+      return answer(status(400, "BadRequest", "Object 'Kind' is missing in 'null'"));
+    if (body.value !== undefined && !r.body.patch) {
       const problems: Cause[] = [];
       const unknown: string[] = [];
       checkValue(body.value, { t: "ref", r: r.body.type }, "", problems, unknown, 0);
-      if (problems.length) return answer(invalid(r.body.type, body.value, params, problems));
-      const kindProblem = r.body.type === KIND_TYPE ? checkTypeMeta(body.value) : undefined;
-      if (kindProblem) return answer(status(400, "BadRequest", kindProblem));
+      if (r.body.type === KIND_TYPE) problems.push(...checkObjectNames(body.value));
+      if (problems.length) return answer(invalid(r.body.type, body.value, params.values, problems));
+      const mismatch =
+        r.body.type === KIND_TYPE
+          ? (checkTypeMeta(body.value) ??
+            checkNamesMatch(body.value, params.values, r.method !== "POST"))
+          : undefined;
+      if (mismatch) return answer(status(400, "BadRequest", mismatch));
+      const fieldProblems = [
+        ...unknown.map((f) => `unknown field ${JSON.stringify(f)}`),
+        ...body.duplicates.map((f) => `duplicate field ${JSON.stringify(f)}`),
+      ];
       const mode = query["fieldValidation"] ?? "Warn";
-      if (unknown.length && mode === "Strict") {
+      if (fieldProblems.length && mode === "Strict")
         return answer(
-          status(
-            400,
-            "BadRequest",
-            `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(", ")}`,
-          ),
+          status(400, "BadRequest", `strict decoding error: ${fieldProblems.join(", ")}`),
         );
-      }
-      if (unknown.length && mode === "Warn")
-        warnings.push(...unknown.map((f) => `unknown field "${f}"`));
-      input.body = body.value;
+      if (fieldProblems.length && mode === "Warn") warnings.push(...fieldProblems);
     }
+    input.body = body.value;
   }
   const context: HandlerContext = {
     token,
@@ -373,8 +400,7 @@ async function route(
   ) => HandlerResult<unknown> | Promise<HandlerResult<unknown>>;
   const result = await handler.call(handlers, input, context);
   const extra: Record<string, string> = { ...result.headers };
-  if (warnings.length)
-    extra["warning"] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ");
+  if (warnings.length) extra["warning"] = warnings.map(warningValue).join(", ");
   return {
     status: result.status ?? r.defaultStatus,
     headers: { "content-type": "application/json", ...extra },
@@ -382,14 +408,183 @@ async function route(
   };
 }
 
+/** `299 - "text"`, in the ASCII that a header can carry whatever the text holds (field names come from the body). */
+function warningValue(text: string): string {
+  return `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`;
+}
+
 function bearerToken(value: string | undefined): string | undefined {
   const match = value === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(value);
   return match ? match[1] : undefined;
 }
 
+/** Sets an own property, also for keys such as `__proto__` that plain assignment would treat specially. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * Path parameters, decoded and checked as the apiserver checks names: `.`, `..`, `/` and `%` (after
+ * decoding) are a 400; a name that no object of this kind can have, or a namespace that cannot exist, is
+ * a 404.
+ */
+function parsePathParams(
+  r: Route,
+  match: RegExpExecArray,
+): { values: Record<string, string> } | { error: Status & { code: number } } {
+  const values: Record<string, string> = {};
+  for (const [index, name] of r.pathParams.entries()) {
+    const label = name === "namespace" ? "Namespace" : "Name";
+    let value: string;
+    try {
+      value = decodeURIComponent(match[index + 1]!);
+    } catch {
+      return {
+        error: status(
+          400,
+          "BadRequest",
+          `${label} parameter invalid: ${JSON.stringify(match[index + 1])}: invalid percent-encoding`,
+        ),
+      };
+    }
+    const problems = pathSegmentProblems(value);
+    if (problems.length)
+      return {
+        error: status(
+          400,
+          "BadRequest",
+          `${label} parameter invalid: ${JSON.stringify(value)}: ${problems.join(";")}`,
+        ),
+      };
+    if (name === "namespace" && nameProblem(value, "label") !== undefined) {
+      return {
+        error: status(404, "NotFound", `namespaces ${JSON.stringify(value)} not found`, {
+          name: value,
+          kind: "namespaces",
+        }),
+      };
+    }
+    if (name === "name" && nameProblem(value, NAME_RULE) !== undefined) {
+      return {
+        error: status(404, "NotFound", `${r.resource} ${JSON.stringify(value)} not found`, {
+          name: value,
+          kind: r.resource,
+        }),
+      };
+    }
+    setOwn(values, name, value);
+  }
+  return { values };
+}
+
+function pathSegmentProblems(value: string): string[] {
+  if (value === "." || value === "..") return [`may not be '${value}'`];
+  const problems = ["/", "%"].filter((c) => value.includes(c)).map((c) => `may not contain '${c}'`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) problems.push("may not contain control characters");
+  return problems;
+}
+
+type NameRule = "subdomain" | "label" | "label1035" | "segment";
+
+/** How this kind's object names are validated by the apiserver (most kinds: a DNS-1123 subdomain). */
+const NAME_RULE: NameRule = "subdomain";
+
+const NAME_PATTERNS: Record<
+  Exclude<NameRule, "segment">,
+  { max: number; pattern: RegExp; message: string }
+> = {
+  subdomain: {
+    max: 253,
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    message:
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  },
+  label: {
+    max: 63,
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    message:
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+  },
+  label1035: {
+    max: 63,
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    message:
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+  },
+};
+
+/** The apiserver's message for a name that breaks `rule`, or undefined when the name is fine. */
+function nameProblem(name: string, rule: NameRule): string | undefined {
+  if (rule === "segment") return pathSegmentProblems(name).join(";") || undefined;
+  const { max, pattern, message } = NAME_PATTERNS[rule];
+  if (name.length > max) return `must be no more than ${max} characters`;
+  return pattern.test(name) ? undefined : message;
+}
+
+/** `metadata.name` and `metadata.namespace` of an object of this kind, checked as the apiserver does on create and update. */
+function checkObjectNames(body: unknown): Cause[] {
+  const metadata = (body as { metadata?: { name?: unknown; namespace?: unknown } } | null)
+    ?.metadata;
+  const causes: Cause[] = [];
+  for (const [key, rule] of [
+    ["name", NAME_RULE],
+    ["namespace", "label"],
+  ] as const) {
+    const value = metadata?.[key];
+    const problem =
+      typeof value === "string" && value !== "" ? nameProblem(value, rule) : undefined;
+    if (problem)
+      causes.push({
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(value)}: ${problem}`,
+        field: `metadata.${key}`,
+      });
+  }
+  return causes;
+}
+
+/**
+ * The object's namespace must be the one in the path, when both say one; so must its name on updates (as
+ * the apiserver's update and patch handlers check). A create with a name in its path (pods/binding) leaves
+ * that to the handler, as the apiserver leaves it to the resource's registry, whose wording differs.
+ */
+function checkNamesMatch(
+  body: unknown,
+  params: Record<string, string>,
+  checkName: boolean,
+): string | undefined {
+  const metadata = (body as { metadata?: { name?: unknown; namespace?: unknown } } | null)
+    ?.metadata;
+  const { name, namespace } = metadata ?? {};
+  if (
+    typeof namespace === "string" &&
+    namespace !== "" &&
+    Object.hasOwn(params, "namespace") &&
+    namespace !== params["namespace"]
+  ) {
+    return "the namespace of the provided object does not match the namespace sent on the request";
+  }
+  if (
+    checkName &&
+    typeof name === "string" &&
+    name !== "" &&
+    Object.hasOwn(params, "name") &&
+    name !== params["name"]
+  ) {
+    return `the name of the object (${name}) does not match the name on the URL (${params["name"]})`;
+  }
+  return undefined;
+}
+
 const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
 const FALSE = new Set(["0", "f", "F", "false", "FALSE", "False"]);
 
+/** Declared parameters only (others are ignored, as the apiserver does); every repeated value is checked, the first is used. */
 function parseQuery(
   search: string,
   specs: Array<[string, ParamSpec]>,
@@ -397,64 +592,102 @@ function parseQuery(
   const values = new URLSearchParams(search);
   const result: Record<string, unknown> = {};
   for (const [name, spec] of specs) {
-    const raw = values.get(name);
-    if (raw === null) continue;
-    if (spec.type === "boolean") {
-      if (!TRUE.has(raw) && !FALSE.has(raw))
-        return `invalid value for query parameter "${name}": ${JSON.stringify(raw)} is not a boolean`;
-      result[name] = TRUE.has(raw);
-    } else if (spec.type === "integer" || spec.type === "number") {
-      const number = Number(raw);
-      if (
-        raw.trim() === "" ||
-        !Number.isFinite(number) ||
-        (spec.type === "integer" && !Number.isInteger(number))
-      ) {
-        return `invalid value for query parameter "${name}": ${JSON.stringify(raw)} is not ${spec.type === "integer" ? "an integer" : "a number"}`;
-      }
-      result[name] = number;
-    } else if (spec.enum && !spec.enum.includes(raw)) {
-      return `invalid value for query parameter "${name}": ${JSON.stringify(raw)}; supported values: ${spec.enum.map((v) => JSON.stringify(v)).join(", ")}`;
-    } else {
-      result[name] = raw;
+    const all = values.getAll(name);
+    for (const raw of all) {
+      const problem = queryValueProblem(name, raw, spec);
+      if (problem) return problem;
     }
+    const raw = all[0];
+    if (raw === undefined) continue;
+    setOwn(
+      result,
+      name,
+      spec.type === "boolean"
+        ? TRUE.has(raw)
+        : spec.type === "integer" || spec.type === "number"
+          ? Number(raw)
+          : raw,
+    );
   }
   return result;
 }
+
+function queryValueProblem(name: string, raw: string, spec: ParamSpec): string | undefined {
+  if (spec.type === "boolean") {
+    return TRUE.has(raw) || FALSE.has(raw)
+      ? undefined
+      : `invalid value for query parameter "${name}": ${JSON.stringify(raw)} is not a boolean`;
+  }
+  if (spec.type === "integer" || spec.type === "number") {
+    const number = Number(raw);
+    const ok =
+      raw.trim() !== "" &&
+      Number.isFinite(number) &&
+      (spec.type === "number" || Number.isInteger(number));
+    return ok
+      ? undefined
+      : `invalid value for query parameter "${name}": ${JSON.stringify(raw)} is not ${spec.type === "integer" ? "an integer" : "a number"}`;
+  }
+  if (spec.enum && !spec.enum.includes(raw)) {
+    return `invalid value for query parameter "${name}": ${JSON.stringify(raw)}; supported values: ${spec.enum.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return undefined;
+}
+
+type JsonBody =
+  { value: unknown; duplicates: string[] } | { error: Status & { code: number }; close: boolean };
 
 async function readJsonBody(
   request: IncomingRequest,
   contentTypes: string[],
   limit: number,
-): Promise<{ value: unknown } | { error: Status & { code: number } }> {
+  timeoutMs: number,
+): Promise<JsonBody> {
   const contentType = (request.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!contentTypes.includes(contentType)) {
-    return {
-      error: status(
-        415,
-        "UnsupportedMediaType",
-        `the body of the request was in an unknown format (${contentType ? JSON.stringify(contentType) : "no Content-Type"}); accepted media types: ${contentTypes.join(", ")}`,
-      ),
-    };
+    const message = `the body of the request was in an unknown format (${contentType ? JSON.stringify(contentType) : "no Content-Type"}); accepted media types: ${contentTypes.join(", ")}`;
+    return { error: status(415, "UnsupportedMediaType", message), close: false };
   }
-  const bytes = await request.readBody(limit);
-  if (bytes === undefined)
+  const read = await request.readBody(limit, timeoutMs);
+  // A stalled or broken body leaves the connection in an unknown state: it cannot be reused.
+  if ("failure" in read && read.failure === "too-large")
     return {
       error: status(
         413,
         "RequestEntityTooLarge",
         `the request body is larger than the limit of ${limit} bytes`,
       ),
+      close: false,
     };
-  if (bytes.length === 0) return { value: undefined };
+  if ("failure" in read && read.failure === "timeout")
+    return {
+      error: status(408, "Timeout", `the request body was not received within ${timeoutMs} ms`),
+      close: true,
+    };
+  if ("failure" in read)
+    return { error: status(400, "BadRequest", "the request body could not be read"), close: true };
+  if (read.bytes.length === 0) return { value: undefined, duplicates: [] };
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch {
-    return { error: status(400, "BadRequest", "the request body is not valid UTF-8") };
+    return {
+      error: status(400, "BadRequest", "the request body is not valid UTF-8"),
+      close: false,
+    };
   }
+  const scan = scanJson(text);
+  if (scan.tooDeep)
+    return {
+      error: status(
+        400,
+        "BadRequest",
+        `the request body is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      ),
+      close: false,
+    };
   try {
-    return { value: JSON.parse(text) };
+    return { value: JSON.parse(text), duplicates: scan.duplicates };
   } catch (error) {
     return {
       error: status(
@@ -462,39 +695,146 @@ async function readJsonBody(
         "BadRequest",
         `the request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`,
       ),
+      close: false,
     };
   }
 }
 
-/** A web ReadableStream as an async iterable; cancelled when the reader stops early. */
+/**
+ * One pass over JSON text, without recursion: how deep it nests, and which object keys appear twice
+ * (`JSON.parse` keeps the last and says nothing; the apiserver's strict decoding reports them). Tolerates
+ * invalid JSON, which `JSON.parse` rejects afterwards.
+ */
+function scanJson(text: string): { tooDeep: boolean; duplicates: string[] } {
+  type Frame = {
+    path: string;
+    keys: Set<string> | undefined;
+    index: number;
+    key: string;
+    expectKey: boolean;
+  };
+  const stack: Frame[] = [];
+  const duplicates: string[] = [];
+  const valuePath = (): string => {
+    const top = stack[stack.length - 1];
+    if (!top) return "";
+    return top.keys ? (top.path ? `${top.path}.${top.key}` : top.key) : `${top.path}[${top.index}]`;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === "{" || c === "[") {
+      if (stack.length >= MAX_JSON_DEPTH) return { tooDeep: true, duplicates };
+      stack.push({
+        path: valuePath(),
+        keys: c === "{" ? new Set() : undefined,
+        index: 0,
+        key: "",
+        expectKey: c === "{",
+      });
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+    } else if (c === ",") {
+      if (top?.keys) top.expectKey = true;
+      else if (top) top.index++;
+    } else if (c === ":") {
+      if (top) top.expectKey = false;
+    } else if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      if (top?.keys && top.expectKey) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(i, end + 1)) as string;
+        } catch {
+          key = text.slice(i + 1, end);
+        }
+        if (top.keys.has(key)) duplicates.push(top.path ? `${top.path}.${key}` : key);
+        top.keys.add(key);
+        top.key = key;
+      }
+      i = end;
+    }
+  }
+  return { tooDeep: false, duplicates };
+}
+
+/** A web ReadableStream as an async iterable. */
 async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
-  let done = false;
-  try {
-    while (!done) {
-      const next = await reader.read();
-      done = next.done;
-      if (next.value) yield next.value;
-    }
-  } finally {
-    if (!done) void reader.cancel().catch(() => undefined);
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) return;
+    yield next.value;
   }
 }
 
-/** Reads a body up to `limit` bytes; undefined when it is larger (announced or actual). */
+/**
+ * Reads a body up to `limit` bytes and `timeoutMs`. Iterates by hand and never ends the iterator early:
+ * ending it would destroy a node request and its socket before the 413 or 408 could be sent.
+ */
 async function readChunks(
   body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
   limit: number,
   contentLength: string | null,
-): Promise<Uint8Array | undefined> {
-  if (contentLength !== null && Number(contentLength) > limit) return undefined;
+  timeoutMs: number,
+): Promise<BodyRead> {
+  if (contentLength !== null && Number(contentLength) > limit) return { failure: "too-large" };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<BodyRead>((resolve) => {
+    timer = setTimeout(() => resolve({ failure: "timeout" }), timeoutMs);
+  });
+  try {
+    return await Promise.race([collectChunks(body, limit), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Reads and drops the rest of a refused body, up to `budget` bytes, so that the client, still sending, can
+ * read the 413 (closing on unread data resets the connection and loses the answer). Past the budget the
+ * connection stays stalled until the server's own request timeout ends it.
+ */
+async function drain(
+  iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array>,
+  budget: number,
+): Promise<void> {
+  try {
+    for (let drained = 0; drained < budget;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      drained += next.value.length;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+}
+
+async function collectChunks(
+  body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
+  limit: number,
+): Promise<BodyRead> {
+  const iterator =
+    Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
-    size += bytes.length;
-    if (size > limit) return undefined;
-    chunks.push(bytes);
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const bytes =
+        typeof next.value === "string" ? new TextEncoder().encode(next.value) : next.value;
+      size += bytes.length;
+      if (size > limit) {
+        void drain(iterator, limit * 4);
+        return { failure: "too-large" };
+      }
+      chunks.push(bytes);
+    }
+  } catch {
+    // The client went away, or the stream broke.
+    return { failure: "unreadable" };
   }
   const result = new Uint8Array(size);
   let offset = 0;
@@ -502,7 +842,7 @@ async function readChunks(
     result.set(chunk, offset);
     offset += chunk.length;
   }
-  return result;
+  return { bytes: result };
 }
 
 function status(

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { GenBindingError } from "./errors.js";
+import { GenBindingError, jsonPointer } from "./errors.js";
 
 /** A parsed API document and where it came from (for messages). */
 export interface LoadedDocument {
@@ -23,6 +23,12 @@ export interface SwaggerDocument {
   security?: unknown[];
 }
 
+/**
+ * Deepest nesting accepted. Kubernetes documents nest 7 levels (schemas recurse through `$ref`, not
+ * inline); the stages after loading recurse over schemas, and a hostile document must not overflow the stack.
+ */
+export const MAX_DOCUMENT_DEPTH = 200;
+
 /** Largest document accepted: the real ones are 3-4 MB; anything near this is not an API document. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
@@ -39,21 +45,34 @@ export async function loadDocument(source: string, stdin: NodeJS.ReadableStream 
 async function readSource(source: string, origin: string, stdin: NodeJS.ReadableStream): Promise<string> {
   if (source === "-") return decode(await readStream(stdin, origin), origin);
   if (/^https?:\/\//i.test(source)) return decode(await fetchDocument(source), origin);
-  let bytes: Buffer;
+  return decode(await readFileBounded(source, origin), origin);
+}
+
+/**
+ * Reads a file without ever holding more than the limit: the size is checked before reading (a 200 MB file
+ * costs nothing), and the read itself stops at the limit (devices and FIFOs report no size).
+ */
+async function readFileBounded(path: string, origin: string): Promise<Buffer> {
+  let handle: FileHandle | undefined;
   try {
-    bytes = await readFile(source);
+    handle = await open(path, "r");
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (stats.size > MAX_DOCUMENT_BYTES) throw tooLarge(origin, stats.size);
+    return await readStream(handle.createReadStream({ autoClose: false }), origin);
   } catch (error) {
+    if (error instanceof GenBindingError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String((error as Error).message);
     throw new GenBindingError(`cannot read spec ${origin}: ${why}`);
+  } finally {
+    await handle?.close();
   }
-  if (bytes.length > MAX_DOCUMENT_BYTES) throw tooLarge(origin, bytes.length);
-  return decode(bytes, origin);
 }
 
-function tooLarge(origin: string, bytes: number): GenBindingError {
-  const mb = (bytes / 1024 / 1024).toFixed(1);
-  return new GenBindingError(`${origin}: ${mb} MiB is larger than the ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB limit for an API document`);
+function tooLarge(origin: string, bytes?: number): GenBindingError {
+  const size = bytes === undefined ? "the document" : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return new GenBindingError(`${origin}: ${size} is larger than the ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB limit for an API document`);
 }
 
 async function readStream(stream: NodeJS.ReadableStream, origin: string): Promise<Buffer> {
@@ -62,7 +81,7 @@ async function readStream(stream: NodeJS.ReadableStream, origin: string): Promis
   for await (const chunk of stream) {
     const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
     size += buffer.length;
-    if (size > MAX_DOCUMENT_BYTES) throw tooLarge(origin, size);
+    if (size > MAX_DOCUMENT_BYTES) throw tooLarge(origin);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -152,7 +171,21 @@ function checkDocument(value: unknown, origin: string): SwaggerDocument {
   for (const key of ["definitions", "paths"] as const) {
     if (!isRecord(value[key])) throw new GenBindingError(`${origin}: #/${key} is ${describe(value[key])}; a Kubernetes document has an object there`);
   }
+  const tooDeep = findTooDeep(value, MAX_DOCUMENT_DEPTH);
+  if (tooDeep) throw new GenBindingError(`${origin}: ${jsonPointer(tooDeep.slice(0, 8))}/... is nested more than ${MAX_DOCUMENT_DEPTH} levels deep; an API document is not`);
   return value as unknown as SwaggerDocument;
+}
+
+/** The path of the first value nested deeper than `limit`, found without recursion (the input may be hostile). */
+function findTooDeep(root: unknown, limit: number): Array<string | number> | undefined {
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: root, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (path.length > limit) return path;
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, child] of Object.entries(value)) if (typeof child === "object" && child !== null) stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+  }
+  return undefined;
 }
 
 /** True for plain JSON objects (not arrays, not null). */

@@ -147,9 +147,8 @@ function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer
     if (key.startsWith("x-") || key === "example") continue;
     if (key === "$ref" && typeof value === "string") result["$ref"] = `#/components/schemas/${refName(value, jsonPointer([...at, "$ref"]))}`;
     else if (key === "properties" && isRecord(value)) {
-      const properties: JsonObject = {};
-      for (const name of Object.keys(value)) properties[name] = convertSchema(value[name], [...at, key, name], refName);
-      result[key] = properties;
+      // fromEntries defines own properties: a property named `__proto__` stays a property.
+      result[key] = Object.fromEntries(Object.keys(value).map((name) => [name, convertSchema(value[name], [...at, key, name], refName)]));
     } else if ((key === "items" || key === "additionalProperties") && isRecord(value)) result[key] = convertSchema(value, [...at, key], refName);
     else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) result[key] = value.map((v, i) => convertSchema(v, [...at, key, i], refName));
     else if (key === "required" && Array.isArray(value)) result[key] = value.filter((v) => typeof v === "string");
@@ -208,7 +207,7 @@ function toParameterModel(parameter: JsonObject): ParameterModel {
     in: parameter["in"] === "path" ? "path" : "query",
     required: parameter["in"] === "path" || parameter["required"] === true,
     type,
-    enum: ownEnum ?? (type === "string" ? KNOWN_QUERY_VALUES[name] : undefined),
+    enum: ownEnum ?? (type === "string" && Object.hasOwn(KNOWN_QUERY_VALUES, name) ? KNOWN_QUERY_VALUES[name] : undefined),
     description: typeof parameter["description"] === "string" ? parameter["description"] : undefined,
   };
 }

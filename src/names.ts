@@ -2,7 +2,10 @@ import type { GroupVersionKind } from "./gvk.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Words that cannot name a type, or would shadow a global that the emitted code itself uses. */
+/**
+ * Words that cannot name a type, or would shadow a global that the emitted code itself uses; `__proto__`
+ * as a key of an object literal sets the prototype instead of a property.
+ */
 const RESERVED_TYPE_NAMES = new Set(
   (
     "any bigint boolean break case catch class const continue debugger declare default delete do else enum export extends false " +
@@ -10,7 +13,7 @@ const RESERVED_TYPE_NAMES = new Set(
     "object package private protected public readonly require return satisfies static string super switch symbol this throw true " +
     "try type typeof undefined unique unknown var void while with yield Array ArrayBuffer Boolean Date Error Function Headers " +
     "JSON Map Number Object Partial Promise Readonly ReadonlyArray Record Request RequestInit Required Response Set String " +
-    "Symbol TextDecoder TextEncoder Uint8Array URL URLSearchParams"
+    "Symbol TextDecoder TextEncoder Uint8Array URL URLSearchParams __proto__"
   ).split(" "),
 );
 

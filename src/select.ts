@@ -1,3 +1,4 @@
+import { findAliasCycle } from "./cycles.js";
 import { GenBindingError, jsonPointer } from "./errors.js";
 import { type GroupVersionKind, type KindQuery, compareVersions, formatGvk, matchesQuery, readGvkExtension, sameGvk } from "./gvk.js";
 import { type SwaggerDocument, isRecord } from "./load.js";
@@ -47,6 +48,10 @@ export function selectKind(document: SwaggerDocument, query: KindQuery, origin =
   const roots = [jsonPointer(["definitions", definitionName])];
   if (statusDefinitionName) roots.push(jsonPointer(["definitions", statusDefinitionName]));
   const names = collectRefs(document, roots, operations, origin);
+  const cycle = findAliasCycle(document.definitions, [...names].sort(), (ref) => definitionNameOf(ref, "", origin));
+  if (cycle) {
+    throw new GenBindingError(`${origin}: $ref cycle with no object in between, which no type can express: ${cycle.map((name) => jsonPointer(["definitions", name])).join(" -> ")}`);
+  }
   return {
     gvk,
     definitionName,
@@ -132,7 +137,7 @@ function followAlias(document: SwaggerDocument, name: string, origin: string): s
     seen.add(current);
     const ref = (document.definitions[current] as JsonObject)["$ref"] as string;
     const target = definitionNameOf(ref, jsonPointer(["definitions", current, "$ref"]), origin);
-    if (!(target in document.definitions)) throw danglingRef(ref, jsonPointer(["definitions", current, "$ref"]), origin);
+    if (!Object.hasOwn(document.definitions, target)) throw danglingRef(ref, jsonPointer(["definitions", current, "$ref"]), origin);
     current = target;
   }
   return current;

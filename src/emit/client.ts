@@ -1,6 +1,6 @@
 import type { ApiModel } from "../model.js";
-import { type OperationView, operationViews, referencedTypes } from "./operations.js";
-import { fileHeader, stringLiteral } from "./text.js";
+import { type OperationView, type ParameterView, operationViews, referencedTypes } from "./operations.js";
+import { fileHeader, kindLabel, propertyAccess, propertyKey, stringLiteral } from "./text.js";
 import type { Templates } from "../templates.js";
 
 /** `client.ts`: view model for `templates/client.ts.hbs`. */
@@ -8,11 +8,17 @@ export function emitClient(model: ApiModel, templates: Templates): string {
   const operations = operationViews(model);
   return templates.render("client.ts", {
     header: fileHeader(model.kind.id),
-    kindId: model.kind.id,
+    kindId: kindLabel(model.kind.id),
     imports: referencedTypes(model, operations).join(", "),
     statusType: model.statusTypeName,
     authHeaderLiteral: stringLiteral(model.authHeader),
-    operations: operations.map((op) => ({ ...op, pathExpression: pathExpression(op, model), contentTypeExpression: contentTypeExpression(op) })),
+    hasPathParams: operations.some((op) => op.pathParams.length > 0),
+    operations: operations.map((op) => ({
+      ...op,
+      queryParams: queryParamsWithFreeKeys(op),
+      pathExpression: pathExpression(op, model),
+      contentTypeExpression: contentTypeExpression(op),
+    })),
   });
 }
 
@@ -30,4 +36,21 @@ function pathExpression(op: OperationView, model: ApiModel): string {
 
 function contentTypeExpression(op: OperationView): string {
   return op.patchTypes.length ? `params.contentType ?? ${op.patchTypes[0]}` : stringLiteral("application/json");
+}
+
+/**
+ * The client takes path parameters, the body and query parameters in one flat object, so a query parameter
+ * named like another member (`body`, `contentType`, a path parameter) gets a `Query` suffix there; it is
+ * still sent under its own name.
+ */
+function queryParamsWithFreeKeys(op: OperationView): ParameterView[] {
+  const taken = new Set([...op.pathParams.map((p) => p.key), ...op.queryParams.map((p) => p.key)]);
+  const reserved = new Set([...op.pathParams.map((p) => p.key), ...(op.hasBody ? ["body"] : []), ...(op.patchTypes.length ? ["contentType"] : [])]);
+  return op.queryParams.map((param) => {
+    if (!reserved.has(param.key)) return param;
+    let name = `${JSON.parse(param.nameLiteral) as string}Query`;
+    while (taken.has(propertyKey(name))) name += "_";
+    taken.add(propertyKey(name));
+    return { ...param, key: propertyKey(name), access: propertyAccess("params", name) };
+  });
 }

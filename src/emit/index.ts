@@ -4,7 +4,7 @@ import { emitClient } from "./client.js";
 import { emitModels } from "./models.js";
 import { operationViews } from "./operations.js";
 import { emitRoutes } from "./routes.js";
-import { fileHeader } from "./text.js";
+import { fileHeader, kindLabel } from "./text.js";
 
 /** One emitted file, before formatting. `userOwned` files are written only when absent. */
 export interface EmittedFile {
@@ -23,7 +23,7 @@ export function emitAll(model: ApiModel, templates: Templates): EmittedFile[] {
     { name: "models.ts", content: templates.render("models.ts", { header, declarations: emitModels(model) }), userOwned: false },
     { name: "client.ts", content: emitClient(model, templates), userOwned: false },
     { name: "routes.ts", content: emitRoutes(model, templates), userOwned: false },
-    { name: "handlers.ts", content: templates.render("handlers.ts", { kindId: model.kind.id, operations: operationViews(model) }), userOwned: true },
+    { name: "handlers.ts", content: emitHandlers(model, templates), userOwned: true },
     { name: "index.ts", content: templates.render("index.ts", { header }), userOwned: false },
     { name: "node.ts", content: templates.render("node.ts", { header }), userOwned: false },
     { name: "kubeconfig.ts", content: templates.render("kubeconfig.ts", { header }), userOwned: false },
@@ -35,4 +35,11 @@ export function emitHandlerStub(model: ApiModel, templates: Templates, name: str
   const view = operationViews(model).find((op) => op.name === name);
   if (!view) throw new Error(`internal error: no operation ${name}`);
   return templates.render("_handler", view);
+}
+
+/** `handlers.ts`: a kind without operations (a List, `DeleteOptions`) gets an empty object and no unused import. */
+function emitHandlers(model: ApiModel, templates: Templates): string {
+  const operations = operationViews(model);
+  const imports = operations.length ? "statusAnswer, type Handlers" : "type Handlers";
+  return templates.render("handlers.ts", { kindId: kindLabel(model.kind.id), imports, operations });
 }

@@ -4,7 +4,8 @@ import type * as OpenApiTs from "openapi-typescript/dist/lib/ts.cjs";
 import type * as OpenApiSchemaObject from "openapi-typescript/dist/transform/schema-object.cjs";
 import type * as TypeScript from "typescript";
 import { requireWithCodeCache } from "../code-cache.js";
-import type { ApiModel, SchemaModel } from "../model.js";
+import type { ApiModel, SchemaModel, SchemaNode } from "../model.js";
+import { commentText } from "./text.js";
 
 // CommonJS on purpose: an ESM import of typescript.js makes Node scan all 9 MB of it for export names
 // (~0.3 s); require() skips that, and the code cache skips most of its compilation. openapi-typescript's
@@ -28,15 +29,35 @@ export function emitModels(model: ApiModel): string {
 }
 
 function declare(schema: SchemaModel, ctx: GlobalContext): TypeScript.Statement {
-  const type = transformSchemaObject(schema.schema as SchemaObject, { path: `${REF_PREFIX}${schema.name}`, ctx });
+  const type = transformSchemaObject(withCommentText(schema.schema) as SchemaObject, { path: `${REF_PREFIX}${schema.name}`, ctx });
   const exported = [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)];
   const declaration = ts.isTypeLiteralNode(type)
     ? ts.factory.createInterfaceDeclaration(exported, schema.name, undefined, undefined, type.members)
     : ts.factory.createTypeAliasDeclaration(exported, schema.name, undefined, type);
   // Only what documents the type itself: its properties carry their own comments.
-  const { description, deprecated, format, title } = schema.schema;
+  const { description, deprecated, format, title } = withCommentText(schema.schema);
   addJSDocComment({ description, deprecated, format, title }, declaration);
   return declaration;
+}
+
+/** The texts openapi-typescript puts in JSDoc. */
+const COMMENT_KEYS = new Set(["description", "title", "format"]);
+/** Values that are data, not text for readers: enum members become literal types and must stay exact. */
+const DATA_KEYS = new Set(["enum", "default"]);
+
+/**
+ * The schema with its JSDoc texts cleaned by {@link commentText}: openapi-typescript escapes `*\/` but
+ * writes other line terminators and control characters into comments as they are.
+ */
+function withCommentText(node: SchemaNode): SchemaNode {
+  const clean = (value: unknown, key: string): unknown => {
+    if (typeof value === "string") return COMMENT_KEYS.has(key) ? commentText(value) : value;
+    if (typeof value !== "object" || value === null || DATA_KEYS.has(key)) return value;
+    if (Array.isArray(value)) return value.map((item) => clean(item, ""));
+    // fromEntries keeps a property named `__proto__` a property.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v, key === "properties" ? "" : k)]));
+  };
+  return clean(node, "") as SchemaNode;
 }
 
 function createContext(schemas: readonly SchemaModel[]): GlobalContext {
