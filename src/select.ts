@@ -1,4 +1,5 @@
 import { findAliasCycle } from "./cycles.js";
+import { checkDepth } from "./depth.js";
 import { GenBindingError, jsonPointer } from "./errors.js";
 import { type GroupVersionKind, type KindQuery, compareVersions, formatGvk, matchesQuery, readGvkExtension, sameGvk } from "./gvk.js";
 import { type SwaggerDocument, isRecord } from "./load.js";
@@ -48,6 +49,13 @@ export function selectKind(document: SwaggerDocument, query: KindQuery, origin =
   const roots = [jsonPointer(["definitions", definitionName])];
   if (statusDefinitionName) roots.push(jsonPointer(["definitions", statusDefinitionName]));
   const names = collectRefs(document, roots, operations, origin);
+  // The later stages recurse over what was selected: refuse hostile nesting there (and only there; the
+  // rest of the document is never walked).
+  for (const name of names) checkDepth(document.definitions[name], ["definitions", name], origin);
+  for (const op of operations) {
+    checkDepth(op.operation, ["paths", op.path, op.method], origin);
+    op.parameters.forEach((parameter, index) => checkDepth(parameter, ["paths", op.path, op.method, "parameters", index], origin));
+  }
   const cycle = findAliasCycle(document.definitions, [...names].sort(), (ref) => definitionNameOf(ref, "", origin));
   if (cycle) {
     throw new GenBindingError(`${origin}: $ref cycle with no object in between, which no type can express: ${cycle.map((name) => jsonPointer(["definitions", name])).join(" -> ")}`);
