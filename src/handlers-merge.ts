@@ -50,5 +50,16 @@ export function mergeHandlers(text: string, operations: readonly string[], stubF
     at = next === -1 ? open : next + 1;
   }
   const prefix = at > 0 && text[at - 1] !== "\n" ? "\n" : "";
-  return { content: text.slice(0, at) + prefix + snippet + text.slice(at), added, orphaned, problem: undefined };
+  let content = text.slice(0, at) + prefix + snippet + text.slice(at);
+  // A file written for a kind without operations imports only the Handlers type: the stubs need
+  // statusAnswer too, on a line of its own after the last import (existing lines stay as they are).
+  const imported = file.getImportDeclarations().some((d) => d.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === "statusAnswer"));
+  if (snippet.includes("statusAnswer(") && !imported) {
+    const lastImport = file.getImportDeclarations().at(-1);
+    const lineEnd = lastImport ? text.indexOf("\n", lastImport.getEnd()) : -1;
+    const where = lastImport ? (lineEnd === -1 ? text.length : lineEnd + 1) : 0;
+    const line = 'import { statusAnswer } from "./routes.js";\n';
+    content = content.slice(0, where) + (where > 0 && content[where - 1] !== "\n" ? "\n" : "") + line + content.slice(where);
+  }
+  return { content, added, orphaned, problem: undefined };
 }

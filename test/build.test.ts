@@ -302,3 +302,24 @@ describe("--watch", () => {
     }
   });
 });
+
+describe("the user's handlers.ts of a kind that had no operations", () => {
+  it("gets statusAnswer imported on a new line when stubs that need it are appended", async () => {
+    const out = tempDir("merge-import");
+    const noOps = writeVariant(out, "../no-ops.json", (d) => {
+      delete d.paths["/api/v1/namespaces/{namespace}/bindings"];
+      delete d.paths["/api/v1/namespaces/{namespace}/pods/{name}/binding"];
+    });
+    await generate({ spec: noOps, out });
+    const before = readFileSync(join(out, "handlers.ts"), "utf8");
+    expect(before).toContain('import { type Handlers } from "./routes.js";');
+    const result = await generate({ spec: EXAMPLE_SPEC, out });
+    expect(result.handlers.added).toEqual(["createNamespacedBinding", "createNamespacedPodBinding"]);
+    const after = readFileSync(join(out, "handlers.ts"), "utf8");
+    for (const line of before.split("\n")) expect(after.split("\n")).toContain(line);
+    expect(after).toContain('import { type Handlers } from "./routes.js";\nimport { statusAnswer } from "./routes.js";\n');
+    const { typecheck } = await import("./helpers/typecheck.js");
+    writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+    expect(typecheck(out, "bundler")).toEqual([]);
+  });
+});
