@@ -1,19 +1,12 @@
 import { createServer, request as httpRequest, Agent, type RequestListener, type Server } from "node:http";
 import { connect } from "node:net";
-import type { AddressInfo } from "node:net";
+import { listenLoopback, stopServer } from "./loopback.js";
 
 /** A real node:http server on 127.0.0.1 around a request listener; `close()` ends it and its connections. */
 export async function startServer(listener: RequestListener): Promise<{ server: Server; port: number; close(): void }> {
   const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    close() {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
+  const url = await listenLoopback(server);
+  return { server, port: Number(new URL(url).port), close: () => stopServer(server) };
 }
 
 export interface HttpAnswer {
