@@ -28,7 +28,7 @@ function pathExpression(op: OperationView, model: ApiModel): string {
   const parts = source.path.split(/(\{[^}]+\})/).filter((part) => part !== "");
   return parts
     .map((part) => {
-      const param = /^\{(.+)\}$/.exec(part) ? op.pathParams.find((p) => p.nameLiteral === stringLiteral(part.slice(1, -1))) : undefined;
+      const param = /^\{(.+)\}$/.exec(part) ? op.pathParams.find((p) => p.name === part.slice(1, -1)) : undefined;
       return param ? `segment(${param.access}, ${param.nameLiteral})` : stringLiteral(part);
     })
     .join(" + ");
@@ -48,7 +48,7 @@ function queryParamsWithFreeKeys(op: OperationView): ParameterView[] {
   const reserved = new Set([...op.pathParams.map((p) => p.key), ...(op.hasBody ? ["body"] : []), ...(op.patchTypes.length ? ["contentType"] : [])]);
   return op.queryParams.map((param) => {
     if (!reserved.has(param.key)) return param;
-    let name = `${JSON.parse(param.nameLiteral) as string}Query`;
+    let name = `${param.name}Query`;
     while (taken.has(propertyKey(name))) name += "_";
     taken.add(propertyKey(name));
     return { ...param, key: propertyKey(name), access: propertyAccess("params", name) };

@@ -3,6 +3,8 @@ import { docComment, propertyAccess, propertyKey, stringLiteral } from "./text.j
 
 /** One parameter as both the client and the routes present it. */
 export interface ParameterView {
+  /** The wire name, as the document has it (not escaped: for lookups, never for output). */
+  name: string;
   /** Key in the params object (`namespace`, `"x-foo"`). */
   key: string;
   /** The wire name as a string literal. */
@@ -81,6 +83,7 @@ function parameterView(parameter: ParameterModel): ParameterView {
   const type = parameter.enum ? parameter.enum.map(stringLiteral).join(" | ") : TS_TYPES[parameter.type];
   const spec = { type: parameter.type, ...(parameter.enum ? { enum: parameter.enum } : {}) };
   return {
+    name: parameter.name,
     key: propertyKey(parameter.name),
     nameLiteral: stringLiteral(parameter.name),
     access: propertyAccess("params", parameter.name),
