@@ -1,21 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated } from "./helpers/generated.js";
-import { jsonAnswer, listenLoopback, stopServer } from "./helpers/loopback.js";
+import { jsonAnswer, listenLoopback, refusedUrl, scriptedServer, stopServer } from "./helpers/loopback.js";
 import { realSpecs } from "./helpers/run.js";
 
 /**
  * The generated client against a misbehaving server on 127.0.0.1: every fault ends in ApiError with a
  * message that says what happened, within a bounded time; retries happen only when asked for.
  */
-type Behaviour = (req: IncomingMessage, res: ServerResponse, count: number) => void;
-let behave: Behaviour = (_req, res) => res.end();
-let requests = 0;
-const server = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => behave(req, res, ++requests));
-});
+const { server, seen, serve } = scriptedServer();
 let baseUrl = "";
 let generated: Awaited<ReturnType<typeof loadGenerated>>;
 
@@ -29,10 +21,6 @@ const BINDING = { metadata: { name: "web-1" }, target: { kind: "Node", name: "no
 const SUCCESS = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
 const PATH = "POST /api/v1/namespaces/default/pods/web-1/binding";
 
-function serve(behaviour: Behaviour): void {
-  requests = 0;
-  behave = behaviour;
-}
 const answer = jsonAnswer;
 const unavailable = (retryAfter?: string) => answer(503, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "ServiceUnavailable", message: "etcd is restarting", code: 503 }, retryAfter ? { "retry-after": retryAfter } : {});
 
@@ -56,11 +44,7 @@ const TRANSPORTS: Array<[string, () => Record<string, unknown>]> = [
 
 describe.each(TRANSPORTS)("generated client network faults, with %s", (_name, transport) => {
   it("connection refused: status 0, says so", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const { error } = await bindFails({ ...transport(), baseUrl: `http://127.0.0.1:${port}` });
+    const { error } = await bindFails({ ...transport(), baseUrl: await refusedUrl() });
     expect(error).toMatchObject({ status: 0, attempts: 1, message: `${PATH}: connection refused (ECONNREFUSED)` });
   });
 
@@ -121,7 +105,7 @@ describe("generated client faults", () => {
     const { error } = await bindFails({ retry: { retries: 3, baseDelayMs: 1 } });
     expect(error).toMatchObject({ status: 429, reason: "TooManyRequests", attempts: 1 });
     expect(error.headers.get("retry-after")).toBe("1");
-    expect(requests).toBe(1);
+    expect(seen.length).toBe(1);
   });
 
   it("retries a POST on 429 and 503 with nonIdempotent: true, then succeeds", async () => {
@@ -129,7 +113,7 @@ describe("generated client faults", () => {
     const client = generated.client.createClient({ baseUrl, retry: { nonIdempotent: true, baseDelayMs: 1 } });
     const result = await client.createNamespacedPodBinding({ namespace: "default", name: "web-1", body: BINDING });
     expect(result).toMatchObject({ status: 201, body: SUCCESS });
-    expect(requests).toBe(3);
+    expect(seen.length).toBe(3);
   });
 
   it("waits what Retry-After says, capped at maxDelayMs", async () => {
@@ -141,14 +125,14 @@ describe("generated client faults", () => {
     started = Date.now();
     await generated.client.createClient({ baseUrl, retry: { nonIdempotent: true, maxDelayMs: 50 } }).createNamespacedPodBinding({ namespace: "default", name: "web-1", body: BINDING });
     expect(Date.now() - started).toBeLessThan(900);
-    expect(requests).toBe(2);
+    expect(seen.length).toBe(2);
   });
 
   it("gives up after the bounded number of retries, saying how many attempts it made", async () => {
     serve(unavailable());
     const { error } = await bindFails({ retry: { retries: 2, baseDelayMs: 5, nonIdempotent: true } });
     expect(error).toMatchObject({ status: 503, reason: "ServiceUnavailable", attempts: 3, message: `${PATH}: 503 ServiceUnavailable: etcd is restarting (after 3 attempts)` });
-    expect(requests).toBe(3);
+    expect(seen.length).toBe(3);
   });
 
   it.each([
@@ -159,7 +143,7 @@ describe("generated client faults", () => {
     serve(answer(code, { kind: "Status", status: "Failure", reason, code }));
     const { error } = await bindFails({ retry: { nonIdempotent: true, baseDelayMs: 1 } });
     expect(error).toMatchObject({ status: code, attempts: 1 });
-    expect(requests).toBe(1);
+    expect(seen.length).toBe(1);
   });
 
   it("a token that cannot be had, or a body that cannot be serialized, is an ApiError before anything is sent", async () => {
@@ -170,7 +154,7 @@ describe("generated client faults", () => {
     cyclic["self"] = cyclic;
     const body = await generated.client.createClient({ baseUrl }).createNamespacedBinding({ namespace: "default", body: cyclic }).catch((e: unknown) => e);
     expect(body).toMatchObject({ status: 0, message: expect.stringMatching(/^POST \/api\/v1\/namespaces\/default\/bindings: could not serialize the body: .*circular/) });
-    expect(requests).toBe(0);
+    expect(seen.length).toBe(0);
   });
 
   it("an abort by the caller during the backoff ends the call at once", async () => {
@@ -180,7 +164,7 @@ describe("generated client faults", () => {
     const { error, ms } = await bindFails({ retry: { nonIdempotent: true, maxDelayMs: 60_000 } }, { signal: controller.signal });
     expect(error).toMatchObject({ status: 0, message: `${PATH}: aborted while waiting to retry` });
     expect(ms).toBeLessThan(1500);
-    expect(requests).toBe(1);
+    expect(seen.length).toBe(1);
   });
 });
 
@@ -192,6 +176,6 @@ describe.skipIf(!newest)(`retries of idempotent calls (Pod from ${newest?.[0] ??
     const client = pod.client.createClient({ baseUrl, retry: { baseDelayMs: 1 } });
     const result = await client.readNamespacedPod({ namespace: "default", name: "web-1" });
     expect(result.body.metadata.name).toBe("web-1");
-    expect(requests).toBe(3);
+    expect(seen.length).toBe(3);
   });
 });

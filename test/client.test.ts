@@ -1,27 +1,9 @@
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGenerated } from "./helpers/generated.js";
-import { jsonAnswer, listenLoopback, stopServer } from "./helpers/loopback.js";
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
+import { jsonAnswer, listenLoopback, refusedUrl, scriptedServer, stopServer } from "./helpers/loopback.js";
 
 /** A loopback server whose answer each test sets; it records what the client sent. */
-let answer: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-const seen: Seen[] = [];
-const server = createServer((req, res) => {
-  let body = "";
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => {
-    seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-    answer(req, res);
-  });
-});
+const { server, seen, serve } = scriptedServer();
 let baseUrl = "";
 let generated: Awaited<ReturnType<typeof loadGenerated>>;
 
@@ -37,7 +19,7 @@ const SUCCESS = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Succe
 
 describe("generated client", () => {
   it("accepts the Status a real apiserver answers a binding with, and gives its HTTP status", async () => {
-    answer = json(201, SUCCESS);
+    serve(json(201, SUCCESS));
     const client = generated.client.createClient({ baseUrl, token: "s3cret" });
     const result = await client.createNamespacedPodBinding({ namespace: "default", name: "web-1", body: BINDING });
     expect(result.status).toBe(201);
@@ -46,8 +28,7 @@ describe("generated client", () => {
   });
 
   it("sends the method, encoded path, only the given query values, JSON body and bearer token", async () => {
-    answer = json(201, BINDING);
-    seen.length = 0;
+    serve(json(201, BINDING));
     const client = generated.client.createClient({ baseUrl: `${baseUrl}/`, token: () => "rotating", headers: { "x-team": "sched" } });
     const result = await client.createNamespacedPodBinding({ namespace: "team a", name: "web/1", body: BINDING, dryRun: "All", fieldValidation: "Strict" });
     expect(result).toMatchObject({ status: 201, body: BINDING });
@@ -62,7 +43,7 @@ describe("generated client", () => {
   });
 
   it("lets init carry headers and an abort signal", async () => {
-    answer = () => undefined; // never answers
+    serve(() => undefined); // never answers
     const client = generated.client.createClient({ baseUrl });
     const controller = new AbortController();
     const pending = client.createNamespacedBinding({ namespace: "default", body: BINDING }, { signal: controller.signal, headers: { "x-trace": "1" } });
@@ -72,7 +53,7 @@ describe("generated client", () => {
 
   it("throws ApiError with the HTTP status and the parsed Status on errors", async () => {
     const conflict = { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Conflict", code: 409, message: 'pod web-1 is already assigned to node "node-b"', details: { name: "web-1", kind: "pods/binding" } };
-    answer = json(409, conflict);
+    serve(json(409, conflict));
     const client = generated.client.createClient({ baseUrl });
     const error = await client.createNamespacedPodBinding({ namespace: "default", name: "web-1", body: BINDING }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(generated.client.ApiError);
@@ -81,14 +62,14 @@ describe("generated client", () => {
   });
 
   it("keeps the raw text when an error body is not a Status", async () => {
-    answer = json(502, "<html>bad gateway</html>", "text/html");
+    serve(json(502, "<html>bad gateway</html>", "text/html"));
     const client = generated.client.createClient({ baseUrl });
     const error = await client.createNamespacedBinding({ namespace: "default", body: BINDING }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "ApiError", status: 502, statusObject: undefined, body: "<html>bad gateway</html>" });
   });
 
   it("gives up after timeoutMs with a clear message", async () => {
-    answer = () => undefined;
+    serve(() => undefined);
     const client = generated.client.createClient({ baseUrl, timeoutMs: 100 });
     await expect(client.createNamespacedBinding({ namespace: "default", body: BINDING })).rejects.toMatchObject({
       status: 0,
@@ -97,11 +78,7 @@ describe("generated client", () => {
   });
 
   it("reports a refused connection as ApiError with status 0", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const client = generated.client.createClient({ baseUrl: `http://127.0.0.1:${port}` });
+    const client = generated.client.createClient({ baseUrl: await refusedUrl() });
     await expect(client.createNamespacedBinding({ namespace: "default", body: BINDING })).rejects.toMatchObject({ status: 0, message: expect.stringContaining("ECONNREFUSED") });
   });
 
