@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import { type BodyRead, readChunks, readJsonBody, streamChunks } from "../../src/runtime/request-body.js";
+import { statusObject } from "../../src/runtime/status.js";
+
+const JSON_ONLY = ["application/json"];
+const PATCH = ["application/merge-patch+json", "application/json-patch+json", "application/strategic-merge-patch+json"];
+const bytes = (text: string) => new TextEncoder().encode(text);
+const reads = (text: string) => async (): Promise<BodyRead> => ({ bytes: bytes(text) });
+
+/** An async body that yields the chunks, counting how many were pulled. */
+function chunked(chunks: Array<Uint8Array | string>) {
+  const counter = { pulled: 0 };
+  async function* body() {
+    for (const chunk of chunks) {
+      counter.pulled++;
+      yield chunk;
+    }
+  }
+  return { body: body(), counter };
+}
+
+describe("readJsonBody", () => {
+  it.each([
+    ["application/json", JSON_ONLY],
+    ["application/json; charset=utf-8", JSON_ONLY],
+    ["Application/JSON", JSON_ONLY],
+    ["  application/json  ;charset=UTF-8", JSON_ONLY],
+    ["application/json-patch+json", PATCH],
+    ["application/merge-patch+json; charset=utf-8", PATCH],
+  ])("accepts the media type %j", async (contentType, accepted) => {
+    expect(await readJsonBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: [] });
+  });
+
+  it.each([
+    ["no Content-Type", undefined, JSON_ONLY, "the body of the request was in an unknown format (no Content-Type); accepted media types: application/json"],
+    ["an empty Content-Type", "", JSON_ONLY, "the body of the request was in an unknown format (no Content-Type); accepted media types: application/json"],
+    ["YAML", "application/yaml", JSON_ONLY, 'the body of the request was in an unknown format ("application/yaml"); accepted media types: application/json'],
+    ["text", "text/plain;charset=UTF-8", JSON_ONLY, 'the body of the request was in an unknown format ("text/plain"); accepted media types: application/json'],
+    ["plain JSON on a patch", "application/json", PATCH, 'the body of the request was in an unknown format ("application/json"); accepted media types: application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json'],
+    ["a type that only starts like JSON", "application/jsonx", JSON_ONLY, 'the body of the request was in an unknown format ("application/jsonx"); accepted media types: application/json'],
+  ])("answers 415 for %s, without reading the body", async (_name, contentType, accepted, message) => {
+    let read = false;
+    const result = await readJsonBody(contentType, accepted, async () => ((read = true), { bytes: bytes("{}") }), 100, 1000);
+    expect(result).toEqual({ error: statusObject(415, "UnsupportedMediaType", message), close: false });
+    expect(read).toBe(false);
+  });
+
+  it.each([
+    ["too-large", { error: statusObject(413, "RequestEntityTooLarge", "the request body is larger than the limit of 100 bytes"), close: false }],
+    ["timeout", { error: statusObject(408, "Timeout", "the request body was not received within 1000 ms"), close: true }],
+    ["unreadable", { error: statusObject(400, "BadRequest", "the request body could not be read"), close: true }],
+  ] as const)("turns a %s read into its answer, closing the connection only when its state is unknown", async (failure, want) => {
+    expect(await readJsonBody("application/json", JSON_ONLY, async () => ({ failure }), 100, 1000)).toEqual(want);
+  });
+
+  it.each([
+    ["an empty body as no value", "", { value: undefined, duplicates: [] }],
+    ["null", "null", { value: null, duplicates: [] }],
+    ["a string", '"x"', { value: "x", duplicates: [] }],
+    ["UTF-8 text", '{"a":"ü€😀"}', { value: { a: "ü€😀" }, duplicates: [] }],
+    ["a leading byte order mark", '\uFEFF{"a":1}', { value: { a: 1 }, duplicates: [] }],
+    ["duplicate keys, with their paths", '{"a":{"b":1,"b":2},"a":3}', { value: { a: 3 }, duplicates: ["a.b", "a"] }],
+  ])("reads %s", async (_name, text, want) => {
+    expect(await readJsonBody("application/json", JSON_ONLY, reads(text), 100, 1000)).toEqual(want);
+  });
+
+  it.each([
+    ["invalid UTF-8", new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), "the request body is not valid UTF-8"],
+    ["a lone UTF-8 continuation byte", new Uint8Array([0x22, 0x80, 0x22]), "the request body is not valid UTF-8"],
+    ["a truncated UTF-8 sequence", new Uint8Array([0x22, 0xe2, 0x82]), "the request body is not valid UTF-8"],
+    ["JSON nested past 10,000 levels", bytes("[".repeat(10_001) + "]".repeat(10_001)), "the request body is nested more than 10000 levels deep"],
+    ["text that is not JSON", bytes("{not json"), /^the request body is not valid JSON: .+/],
+    ["blanks only", bytes("   "), /^the request body is not valid JSON: .+/],
+  ])("answers 400 for %s, keeping the connection", async (_name, body, message) => {
+    const result = await readJsonBody("application/json", JSON_ONLY, async () => ({ bytes: body }), 1_000_000, 1000);
+    expect(result).toMatchObject({ error: { code: 400, reason: "BadRequest", status: "Failure", message }, close: false });
+  });
+
+  it("accepts JSON nested exactly 10,000 levels", async () => {
+    const result = await readJsonBody("application/json", JSON_ONLY, reads("[".repeat(10_000) + "]".repeat(10_000)), 1_000_000, 1000);
+    expect("value" in result).toBe(true);
+  });
+});
+
+describe("readChunks", () => {
+  it.each([
+    ["Uint8Array chunks", [bytes('{"a":'), bytes("1}")], '{"a":1}'],
+    ["string chunks, encoded as UTF-8", ['{"a":"', "ü", '"}'], '{"a":"ü"}'],
+    ["a character split across chunks", [new Uint8Array([0x22, 0xc3]), new Uint8Array([0xbc, 0x22])], '"ü"'],
+    ["no chunks", [], ""],
+    ["exactly the limit", ["x".repeat(10)], "x".repeat(10)],
+  ])("joins %s", async (_name, chunks, want) => {
+    const result = await readChunks(chunked(chunks).body, 10, null, 1000);
+    expect("bytes" in result && new TextDecoder().decode(result.bytes)).toBe(want);
+  });
+
+  it("reads a plain iterable (a body that is already in memory)", async () => {
+    const result = await readChunks([bytes("ab"), bytes("c")], 10, undefined, 1000);
+    expect(result).toEqual({ bytes: bytes("abc") });
+  });
+
+  it.each([
+    ["larger than the limit", "11", { failure: "too-large" }],
+    ["exactly the limit", "10", { bytes: bytes("{}") }],
+    ["not a number (the bytes decide)", "ten", { bytes: bytes("{}") }],
+  ])("with a Content-Length %s: %j", async (_name, contentLength, want) => {
+    const { body, counter } = chunked([bytes("{}")]);
+    expect(await readChunks(body, 10, contentLength, 1000)).toEqual(want);
+    expect(counter.pulled).toBe("failure" in want ? 0 : 1);
+  });
+
+  it("refuses a body that grows past the limit while it is read, whatever its Content-Length claimed", async () => {
+    expect(await readChunks(chunked(["x".repeat(6), "x".repeat(6)]).body, 10, "2", 1000)).toEqual({ failure: "too-large" });
+  });
+
+  it("after refusing, reads and drops the rest of the body up to 4x the limit, then stops", async () => {
+    const counter = { pulled: 0 };
+    async function* endless() {
+      for (;;) {
+        counter.pulled++;
+        yield "x".repeat(10);
+      }
+    }
+    expect(await readChunks(endless(), 25, null, 1000)).toEqual({ failure: "too-large" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // 3 chunks to go past 25 bytes, then 10 more (100 bytes) drained.
+    expect(counter.pulled).toBe(3 + 10);
+  });
+
+  it("gives up on a body that stops arriving after timeoutMs", async () => {
+    async function* stalled() {
+      yield "{";
+      await new Promise(() => {});
+    }
+    const started = Date.now();
+    expect(await readChunks(stalled(), 100, null, 30)).toEqual({ failure: "timeout" });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("says unreadable when the body breaks mid-way", async () => {
+    async function* broken() {
+      yield "{";
+      throw Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+    }
+    expect(await readChunks(broken(), 100, null, 1000)).toEqual({ failure: "unreadable" });
+  });
+});
+
+describe("streamChunks", () => {
+  it("yields a web stream's chunks in order", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes("a"));
+        controller.enqueue(bytes("b"));
+        controller.close();
+      },
+    });
+    const seen: string[] = [];
+    for await (const chunk of streamChunks(stream)) seen.push(new TextDecoder().decode(chunk));
+    expect(seen).toEqual(["a", "b"]);
+  });
+
+  it("hands on a stream's error, which readChunks reads as unreadable", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes("{"));
+        controller.error(new Error("socket hang up"));
+      },
+    });
+    expect(await readChunks(streamChunks(stream), 100, null, 1000)).toEqual({ failure: "unreadable" });
+  });
+});
