@@ -13,14 +13,18 @@ setFlagsFromString("--no-turbofan");
 
 const USAGE = `Usage: gen-binding --spec <file|url|-> [options]
 
-Generates TypeScript models, a fetch client and route stubs for one Kubernetes kind
+Generates TypeScript models, a fetch client and route stubs for Kubernetes kinds
 from the Kubernetes OpenAPI document (Swagger 2.0: kubectl get --raw /openapi/v2).
 
 Options:
   --spec <file|url|->  the document: a path, an http(s) URL, or - for standard input (JSON or YAML)
   --out <dir>          output folder (default: out)
-  --kind <kind>        Binding (default), v1/Binding, core/v1/Binding,
-                       rbac.authorization.k8s.io/v1/RoleBinding, ...
+  --kind <kinds>       Binding (default), v1/Binding, core/v1/Binding,
+                       rbac.authorization.k8s.io/v1/RoleBinding, ..., or * for every kind;
+                       repeat it or separate kinds by commas: --kind Binding,Pod,Node
+  --emit <parts>       what to emit, comma-separated: models,client,routes,node (default: all;
+                       models always)
+  --handlers <file>    where your handlers file lives (default: <out>/handlers.ts)
   --check              write nothing; exit 1 and show what would change if the output is stale
   --watch              regenerate whenever the spec or a template changes, until Ctrl-C
   --templates <dir>    a folder of .hbs templates that replace the built-in ones
@@ -30,7 +34,7 @@ Options:
   -v, --version        show the version
 
 Settings may also come from gen-binding.config.json or a "gen-binding" key in package.json
-(same names: spec, out, kind, templates, report, failOnBreaking); flags win.
+(same names: spec, out, kinds, emit, handlers, templates, report, failOnBreaking); flags win.
 
 Exit status: 0 success, 1 stale output with --check or a breaking change with --fail-on-breaking,
 2 bad usage or bad input.`;
@@ -51,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
       options: {
         spec: { type: "string" },
         out: { type: "string" },
-        kind: { type: "string" },
+        kind: { type: "string", multiple: true },
+        emit: { type: "string", multiple: true },
+        handlers: { type: "string" },
         check: { type: "boolean" },
         watch: { type: "boolean" },
         templates: { type: "string" },
@@ -84,10 +90,14 @@ async function main(argv: string[]): Promise<number> {
     report,
     failOnBreaking: values["fail-on-breaking"] ?? config.failOnBreaking ?? false,
   };
-  for (const key of ["out", "kind", "templates"] as const) {
+  for (const key of ["out", "templates", "handlers"] as const) {
     const value = values[key] ?? config[key];
     if (value !== undefined) options[key] = value;
   }
+  const kinds = values.kind ?? config.kinds;
+  if (kinds !== undefined) options.kinds = kinds;
+  const emit = values.emit ?? config.emit;
+  if (emit !== undefined) options.emit = emit;
   if (options.watch && (options.check || spec === "-")) return fail("--watch cannot be combined with --check or --spec -");
   if (options.watch) {
     const { watchAndRegenerate } = await import("./watch.js");
@@ -120,27 +130,40 @@ async function printText(result: GenerateResult, options: CliOptions): Promise<v
   const out = (text: string): void => void process.stdout.write(text);
   const changed = result.changes.filter(isWrite);
   if (options.check) {
-    if (!result.stale) return out(`gen-binding: ${result.outDir} is up to date (${result.kind})\n`);
-    out(`gen-binding: ${result.outDir} is stale (${result.kind}); run gen-binding to update:\n`);
+    if (!result.stale) return out(`gen-binding: ${result.outDir} is up to date (${kindsText(result.kinds)})\n`);
+    out(`gen-binding: ${result.outDir} is stale (${kindsText(result.kinds)}); run gen-binding to update:\n`);
     const { shortDiff } = await import("./diff.js");
     for (const change of changed) out(`  ${change.action === "create" ? "missing" : change.action === "remove" ? "no longer generated" : "changed"}: ${change.name}\n${indent(shortDiff(change))}\n`);
   } else {
     const verbs = { create: "created", update: "updated", remove: "removed" } as const;
     const summary = changed.length ? changed.map((c) => `${verbs[c.action as keyof typeof verbs]} ${c.name}`).join(", ") : "nothing changed";
-    out(`gen-binding: ${result.kind}, ${result.operations.length} operations, ${result.models.length} models -> ${result.outDir}: ${summary}\n`);
+    out(`gen-binding: ${kindsText(result.kinds)}, ${count(result.operations.length, "operation")}, ${count(result.models.length, "model")} -> ${result.outDir}: ${summary}\n`);
   }
   if (result.report) {
     const { formatReport } = await import("./report.js");
-    out(formatReport(result.report, result.kind));
+    out(formatReport(result.report, kindsText(result.kinds)));
   }
-  if (result.handlers.added.length) out(`gen-binding: added handler stubs to handlers.ts: ${result.handlers.added.join(", ")}\n`);
-  if (result.handlers.orphaned.length) out(`gen-binding: handlers.ts has handlers for operations that no longer exist: ${result.handlers.orphaned.join(", ")}\n`);
+  const handlersFile = result.handlers.file;
+  if (result.handlers.added.length) out(`gen-binding: added handler stubs to ${handlersFile}: ${result.handlers.added.join(", ")}\n`);
+  if (result.handlers.orphaned.length) {
+    out(`gen-binding: ${handlersFile} has handlers for operations this output no longer has (they still compile; remove them when you like): ${result.handlers.orphaned.join(", ")}\n`);
+  }
   if (result.handlers.problem) process.stderr.write(`gen-binding: warning: ${result.handlers.problem}\n`);
+}
+
+/** `core/v1/Binding`, `core/v1/Binding, core/v1/Node, core/v1/Pod`, or `311 kinds`. */
+function kindsText(kinds: readonly string[]): string {
+  return kinds.length <= 3 ? kinds.join(", ") : `${kinds.length} kinds`;
+}
+
+/** `1 operation`, `2 operations`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function jsonReport(result: GenerateResult, options: CliOptions) {
   return {
-    kind: result.kind,
+    kinds: result.kinds,
     outDir: result.outDir,
     check: options.check === true,
     stale: result.stale,

@@ -7,7 +7,11 @@ import { isRecord } from "./load.js";
 export interface FileConfig {
   spec?: string;
   out?: string;
-  kind?: string;
+  /** `["Binding", "Pod"]`; `kind: "Binding,Pod"` is read into it too. */
+  kinds?: string[];
+  /** `["client", "node"]` or `"client,node"`. */
+  emit?: string[];
+  handlers?: string;
   templates?: string;
   failOnBreaking?: boolean;
   report?: "text" | "json";
@@ -15,7 +19,8 @@ export interface FileConfig {
 
 export const CONFIG_FILE = "gen-binding.config.json";
 
-const STRING_KEYS = ["spec", "out", "kind", "templates"] as const;
+const STRING_KEYS = ["spec", "out", "templates", "handlers"] as const;
+const LIST_KEYS = ["kinds", "kind", "emit"] as const;
 
 /**
  * Reads `gen-binding.config.json` from `cwd`, or else the `"gen-binding"` key of `cwd/package.json`.
@@ -52,8 +57,16 @@ function checkConfig(value: unknown, where: string): FileConfig {
   for (const [key, item] of Object.entries(value)) {
     if ((STRING_KEYS as readonly string[]).includes(key)) {
       if (typeof item !== "string" || item === "") throw new GenBindingError(`${where}: "${key}" must be a non-empty string`);
-      const isPath = key !== "kind" && !(key === "spec" && (item === "-" || /^https?:\/\//i.test(item)));
+      const isPath = !(key === "spec" && (item === "-" || /^https?:\/\//i.test(item)));
       config[key as (typeof STRING_KEYS)[number]] = isPath ? resolve(base, item) : item;
+    } else if ((LIST_KEYS as readonly string[]).includes(key)) {
+      const list = typeof item === "string" ? [item] : item;
+      if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === "string" && v !== "")) {
+        throw new GenBindingError(`${where}: "${key}" must be a non-empty string or a list of them`);
+      }
+      const target = key === "emit" ? "emit" : "kinds";
+      if (key !== "emit" && config.kinds) throw new GenBindingError(`${where}: give "kinds" or "kind", not both`);
+      config[target] = list as string[];
     } else if (key === "failOnBreaking") {
       if (typeof item !== "boolean") throw new GenBindingError(`${where}: "failOnBreaking" must be true or false`);
       config.failOnBreaking = item;
@@ -61,7 +74,7 @@ function checkConfig(value: unknown, where: string): FileConfig {
       if (item !== "text" && item !== "json") throw new GenBindingError(`${where}: "report" must be "text" or "json"`);
       config.report = item;
     } else {
-      throw new GenBindingError(`${where}: unknown setting "${key}" (known: ${[...STRING_KEYS, "failOnBreaking", "report"].join(", ")})`);
+      throw new GenBindingError(`${where}: unknown setting "${key}" (known: ${[...STRING_KEYS, ...LIST_KEYS, "failOnBreaking", "report"].join(", ")})`);
     }
   }
   return config;

@@ -1,19 +1,21 @@
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { GenBindingError } from "./errors.js";
-import { type KindQuery, parseKindQuery } from "./gvk.js";
+import { type KindQuery, parseKindQueries } from "./gvk.js";
 import { loadDocument } from "./load.js";
 import { MANIFEST_NAME, type Manifest, inputHash, intactOutput, manifestText, readManifest, sha256 } from "./manifest.js";
-import { buildModel } from "./model.js";
+import { type ApiModel, buildModel } from "./model.js";
+import { parseEmitParts } from "./parts.js";
 import type { ApiChangeReport } from "./report.js";
-import { type Selection, selectKind } from "./select.js";
+import { runtimeFiles, runtimeSources } from "./runtime-files.js";
+import { type Selection, selectKinds } from "./select.js";
 import { templateSources } from "./template-sources.js";
 import { type FileChange, type OutputFile, applyOutput, isWrite, planOutput, readIfPresent } from "./write.js";
 
 /** The version of gen-binding, part of every input hash. */
 export const GENERATOR_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
-const HANDLERS_FILE = "handlers.ts";
+const DEFAULT_HANDLERS_FILE = "handlers.ts";
 
 /** Options of a run; the CLI flags and the config file map one to one. */
 export interface GenerateOptions {
@@ -21,8 +23,17 @@ export interface GenerateOptions {
   spec: string;
   /** Output folder (default `out`). */
   out?: string;
-  /** `Binding`, `v1/Binding`, `core/v1/Binding`, `rbac.authorization.k8s.io/v1/RoleBinding` (default `Binding`). */
+  /**
+   * The kinds: `Binding`, `v1/Binding`, `core/v1/Binding`, `rbac.authorization.k8s.io/v1/RoleBinding`, `*`
+   * for every kind; each entry may list several, comma-separated. Default `["Binding"]`.
+   */
+  kinds?: readonly string[];
+  /** One entry of `kinds` (`"Binding,Pod"`); both may be given. */
   kind?: string;
+  /** Parts to emit: `models`, `client`, `routes`, `node` (default all; models always). */
+  emit?: readonly string[];
+  /** The handlers file (yours: written once), relative to the working folder; default `<out>/handlers.ts`. */
+  handlers?: string;
   /** Compare only; write nothing. */
   check?: boolean;
   /** A folder of `*.hbs` files that replace built-in templates of the same name. */
@@ -33,18 +44,20 @@ export interface GenerateOptions {
 
 /** What the user's handlers file got from a run. */
 export interface HandlersReport {
-  /** Operations whose stub was appended to handlers.ts. */
+  /** The handlers file, relative to the output folder. */
+  file: string;
+  /** Operations whose stub was added to the handlers file. */
   added: string[];
-  /** Handler methods in handlers.ts whose operation no longer exists (left in place). */
+  /** Handler methods in the handlers file whose operation no longer exists (left in place). */
   orphaned: string[];
-  /** Why handlers.ts could not be updated, when it could not. */
+  /** Why the handlers file could not be updated, when it could not. */
   problem: string | undefined;
 }
 
 /** What a run produced. */
 export interface GenerateResult {
-  /** `core/v1/Binding` */
-  kind: string;
+  /** `core/v1/Binding`, ... sorted. */
+  kinds: string[];
   outDir: string;
   operations: string[];
   models: string[];
@@ -67,42 +80,76 @@ export interface GenerateResult {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outDir = options.out ?? "out";
-  const query = parseKindQuery(options.kind ?? "Binding");
-  if (!query) throw new GenBindingError(`--kind ${JSON.stringify(options.kind)} is not a kind: use Kind, version/Kind or group/version/Kind`);
-  const { selection, origin } = await loadSelection(options, query);
+  const queries = parseKindQueries([...(options.kinds ?? []), ...(options.kind === undefined ? [] : [options.kind])]);
+  if (queries.length === 0) queries.push({ kind: "Binding" });
+  const parts = parseEmitParts(options.emit);
+  const handlersFile = handlersPath(outDir, options.handlers);
+  const { selection, origin } = await loadSelection(options, queries);
   const sources = templateSources(options.templates);
-  const hash = inputHash({ generator: GENERATOR_VERSION, slice: selection, templates: sources });
+  const runtime = runtimeSources();
+  const emitOptions = { parts: [...parts].sort(), handlersFile };
+  const hash = inputHash({ generator: GENERATOR_VERSION, slice: selection, options: emitOptions, templates: sources, runtime });
   const previous = await readManifest(outDir);
   const intact = previous?.inputHash === hash ? await intactOutput(outDir, previous) : undefined;
-  if (previous && intact) return noopResult(previous, outDir, intact);
+  if (previous && intact) return noopResult(previous, outDir, intact, handlersFile);
 
-  const model = buildModel(selection, origin);
   // Emitters pull in TypeScript, openapi-typescript, handlebars and prettier: load them only now.
-  const [{ emitAll, emitHandlerStub }, { compileTemplates }, { formatTypeScript }] = await Promise.all([
+  const [{ emitAll, emitHandlerStub }, { outlineModule }, { compileTemplates }, { formatModule }] = await Promise.all([
     import("./emit/index.js"),
+    import("./emit/scope.js"),
     import("./templates.js"),
     import("./format.js"),
   ]);
   const templates = compileTemplates(sources);
-  const emitted = emitAll(model, templates);
-  const files: OutputFile[] = await Promise.all(emitted.map(async (file) => ({ ...file, content: await formatTypeScript(file.content, file.name) })));
+  const emit = (model: ApiModel) => emitAll(model, templates, { parts, handlersFile, routesImport: routesImport(outDir, handlersFile) });
+  let model = buildModel(selection, origin);
+  let emitted = emit(model);
+  let outlines = emitted.map((f) => outlineModule(f.name, f.content));
+  // A model may not take a name the generated modules declare (`Client`, `ApiError`, `ListNamespacedPodParams`):
+  // the names are read from the emitted text, and the model is named again with all of them reserved.
+  const declared = new Set(emitted.flatMap((f, i) => (f.userOwned || f.name === "models.ts" ? [] : [...outlines[i]!.declared])));
+  if (model.schemas.some((s) => declared.has(s.name))) {
+    model = buildModel(selection, origin, declared);
+    emitted = emit(model);
+    outlines = emitted.map((f) => outlineModule(f.name, f.content));
+  }
+  const formatted: OutputFile[] = [];
+  for (const [i, file] of emitted.entries()) formatted.push({ ...file, content: await formatModule(file.content, file.name, outlines[i]!.statementStarts) });
+  const files = [...formatted, ...runtimeFiles(parts, runtime).map((f) => ({ ...f, userOwned: false }))];
   const operations = model.operations.map((op) => op.name);
-  const handlers = await mergeUserHandlers(outDir, files, operations, previous?.operations ?? [], (name) => emitHandlerStub(model, templates, name));
-  const changes = await planOutput(outDir, files, previous ? [...Object.keys(previous.files), ...previous.userFiles] : []);
+  const handlers = await mergeUserHandlers(outDir, handlersFile, files, operations, previous, (name) => emitHandlerStub(model, templates, name));
+  const changes = await planOutput(outDir, files, previous ? Object.keys(previous.files) : []);
   const stale = changes.some(isWrite);
   const report = stale ? await apiReport(changes) : undefined;
+  const kinds = model.kinds.map((k) => k.id);
   const manifest: Manifest = {
     generator: GENERATOR_VERSION,
-    kind: model.kind.id,
+    kinds,
     inputHash: hash,
-    files: Object.fromEntries(files.filter((f) => f.name !== HANDLERS_FILE).map((f) => [f.name, sha256(f.content)])),
-    userFiles: [HANDLERS_FILE],
+    files: Object.fromEntries(files.filter((f) => !f.userOwned).map((f) => [f.name, sha256(f.content)])),
+    userFiles: files.filter((f) => f.userOwned).map((f) => f.name),
     operations,
     models: model.schemas.map((s) => s.name),
   };
   if (!options.check) await applyOutput(outDir, changes, { name: MANIFEST_NAME, content: manifestText(manifest) });
   const after = changes.filter((c) => c.action !== "remove").map((c) => ({ name: c.name, content: c.action === "kept" ? c.before! : c.after! }));
-  return { kind: model.kind.id, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, handlers };
+  return { kinds, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, handlers };
+}
+
+/** The handlers file relative to the output folder, with `/` separators (`handlers.ts`, `../src/handlers.ts`). */
+function handlersPath(outDir: string, handlers: string | undefined): string {
+  if (handlers === undefined) return DEFAULT_HANDLERS_FILE;
+  if (!/\.(ts|mts)$/.test(handlers)) throw new GenBindingError(`--handlers ${JSON.stringify(handlers)} must name a .ts file`);
+  const path = relative(resolve(outDir), resolve(handlers)).split(sep).join("/");
+  if (path === "" || path.startsWith(`${MANIFEST_NAME}`)) throw new GenBindingError(`--handlers ${JSON.stringify(handlers)} cannot be that file`);
+  return path;
+}
+
+/** How the handlers file imports the routes: `./routes.js`, or the relative way from where it lives. */
+function routesImport(outDir: string, handlersFile: string): string {
+  const from = dirname(resolve(outDir, handlersFile));
+  const path = relative(from, join(resolve(outDir), "routes.js")).split(sep).join("/");
+  return path.startsWith(".") ? path : `./${path}`;
 }
 
 /**
@@ -110,14 +157,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * soon as it returns, before TypeScript and prettier are loaded (peak memory). The selection keeps only the
  * slice it needs.
  */
-async function loadSelection(options: GenerateOptions, query: KindQuery): Promise<{ selection: Selection; origin: string }> {
+async function loadSelection(options: GenerateOptions, queries: KindQuery[]): Promise<{ selection: Selection; origin: string }> {
   const loaded = await loadDocument(options.spec, options.stdin);
-  return { selection: selectKind(loaded.document, query, loaded.origin), origin: loaded.origin };
+  return { selection: selectKinds(loaded.document, queries, loaded.origin), origin: loaded.origin };
 }
 
-function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: string; content: string }>): GenerateResult {
+function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: string; content: string }>, handlersFile: string): GenerateResult {
   return {
-    kind: manifest.kind,
+    kinds: manifest.kinds,
     outDir,
     operations: manifest.operations,
     models: manifest.models,
@@ -126,30 +173,39 @@ function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: str
     stale: false,
     noop: true,
     report: undefined,
-    handlers: { added: [], orphaned: [], problem: undefined },
+    handlers: { file: handlersFile, added: [], orphaned: [], problem: undefined },
   };
 }
 
 /**
- * handlers.ts is the user's: created when absent; otherwise stubs for new operations are appended (the
+ * The handlers file is the user's: created when absent; otherwise stubs for new operations are added (the
  * planned file then replaces it), and methods whose operation is gone are reported. ts-morph is loaded only
  * when an operation name is missing from the file or an operation disappeared.
  */
-async function mergeUserHandlers(outDir: string, files: OutputFile[], operations: string[], previousOperations: string[], stubFor: (name: string) => string): Promise<HandlersReport> {
-  const index = files.findIndex((f) => f.name === HANDLERS_FILE);
-  const existing = await readIfPresent(join(outDir, HANDLERS_FILE));
-  if (existing === undefined || index === -1) return { added: [], orphaned: [], problem: undefined };
+async function mergeUserHandlers(outDir: string, handlersFile: string, files: OutputFile[], operations: string[], previous: Manifest | undefined, stubFor: (name: string) => string): Promise<HandlersReport> {
+  const report: HandlersReport = { file: handlersFile, added: [], orphaned: [], problem: undefined };
+  const index = files.findIndex((f) => f.name === handlersFile);
+  if (index === -1) {
+    const kept = previous?.userFiles.find((name) => /(^|\/)[^/]*handlers[^/]*\.m?ts$/.test(name));
+    if (kept && (await readIfPresent(join(outDir, kept))) !== undefined) {
+      report.problem = `routes are no longer emitted, but ${kept} (yours) is kept and still imports them: delete it if you no longer serve the routes`;
+    }
+    return report;
+  }
+  const existing = await readIfPresent(join(outDir, handlersFile));
+  if (existing === undefined) return report;
+  const previousOperations = previous?.operations ?? [];
   const mentioned = (name: string) => new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\b`).test(existing);
-  if (operations.every(mentioned) && previousOperations.every((name) => operations.includes(name))) return { added: [], orphaned: [], problem: undefined };
+  if (operations.every(mentioned) && previousOperations.every((name) => operations.includes(name))) return report;
   const { mergeHandlers } = await import("./handlers-merge.js");
   const merged = mergeHandlers(existing, operations, stubFor);
-  if (merged.added.length) files[index] = { name: HANDLERS_FILE, content: merged.content, userOwned: false };
-  return { added: merged.added, orphaned: merged.orphaned, problem: merged.problem };
+  if (merged.added.length) files[index] = { name: handlersFile, content: merged.content, userOwned: true, rewrite: true };
+  return { ...report, added: merged.added, orphaned: merged.orphaned, problem: merged.problem };
 }
 
 /** Compares the public surface before and after with ts-morph (loaded only for runs that change files). */
 async function apiReport(changes: readonly FileChange[]): Promise<ApiChangeReport | undefined> {
-  const surfaceFiles = ["models.ts", "client.ts", "routes.ts"];
+  const surfaceFiles = ["models.ts", "operations.ts", "client.ts", "routes.ts"];
   const relevant = changes.filter((c) => surfaceFiles.includes(c.name));
   if (!relevant.some((c) => c.before !== undefined)) return undefined;
   const [{ readSurface }, { compareSurfaces }] = await Promise.all([import("./surface.js"), import("./report.js")]);

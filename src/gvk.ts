@@ -1,3 +1,5 @@
+import { GenBindingError } from "./errors.js";
+
 /** A Kubernetes group/version/kind. The core group is the empty string. */
 export interface GroupVersionKind {
   group: string;
@@ -24,9 +26,11 @@ export interface KindQuery {
 
 /**
  * Parses `--kind`: `Binding`, `v1/Binding` (apiVersion/kind, so the core group), `core/v1/Binding`,
- * `rbac.authorization.k8s.io/v1/RoleBinding`. Returns undefined when the text has more parts than that.
+ * `rbac.authorization.k8s.io/v1/RoleBinding`, or `*` for every kind. Returns undefined when the text has more
+ * parts than that.
  */
 export function parseKindQuery(text: string): KindQuery | undefined {
+  if (text.trim() === "*") return { kind: "*" };
   const parts = text.split("/");
   if (parts.some((p) => p.trim() === "")) return undefined;
   if (parts.length === 1) return { kind: parts[0]! };
@@ -72,4 +76,20 @@ export function readGvkExtension(value: unknown): GroupVersionKind[] {
 /** True when both name the same group, version and kind. */
 export function sameGvk(a: GroupVersionKind, b: GroupVersionKind): boolean {
   return a.group === b.group && a.version === b.version && a.kind === b.kind;
+}
+
+/**
+ * The kinds of `--kind` values: each value may list several, comma-separated (`Binding,Pod,Node`); blanks
+ * around commas are ignored. Throws a message naming the first value that is not a kind.
+ */
+export function parseKindQueries(values: readonly string[]): KindQuery[] {
+  const queries: KindQuery[] = [];
+  for (const value of values) {
+    for (const part of value.split(",")) {
+      const query = parseKindQuery(part.trim());
+      if (!query) throw new GenBindingError(`--kind ${JSON.stringify(part.trim())} is not a kind: use Kind, version/Kind, group/version/Kind or *`);
+      queries.push(query);
+    }
+  }
+  return queries;
 }

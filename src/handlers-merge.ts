@@ -1,4 +1,4 @@
-import { Node, Project, SyntaxKind } from "ts-morph";
+import { Node, type ObjectLiteralExpression, Project, type SourceFile, SyntaxKind } from "ts-morph";
 
 /** What merging new operations into the user's handlers file did. */
 export interface HandlersMerge {
@@ -13,6 +13,18 @@ export interface HandlersMerge {
 }
 
 /**
+ * The object literal that holds the handlers: the initializer of the top-level `handlers` variable (the file
+ * as gen-binding writes it), else of the first variable anywhere typed `Handlers` (`const handlers: Handlers
+ * = { ... }` inside a function that closes over the app's state).
+ */
+function handlersObject(file: SourceFile): ObjectLiteralExpression | undefined {
+  const typed = file.getDescendantsOfKind(SyntaxKind.VariableDeclaration).find((d) => d.getTypeNode()?.getText() === "Handlers");
+  const declaration = file.getVariableDeclaration("handlers") ?? typed;
+  const object = declaration?.getInitializer();
+  return object && Node.isObjectLiteralExpression(object) ? object : object?.getFirstDescendantByKind(SyntaxKind.ObjectLiteralExpression);
+}
+
+/**
  * Adds a stub for each operation that the user's `handlers.ts` lacks, as text inserted into the
  * `handlers` object literal, so that every existing line stays byte for byte as it was. ts-morph finds
  * the object and its members; the file is never re-printed.
@@ -20,11 +32,9 @@ export interface HandlersMerge {
 export function mergeHandlers(text: string, operations: readonly string[], stubFor: (name: string) => string): HandlersMerge {
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   const file = project.createSourceFile("/handlers.ts", text);
-  const declaration = file.getVariableDeclaration("handlers");
-  const object = declaration?.getInitializer();
-  const literal = object && Node.isObjectLiteralExpression(object) ? object : object?.getFirstDescendantByKind(SyntaxKind.ObjectLiteralExpression);
+  const literal = handlersObject(file);
   if (!literal) {
-    return { content: text, added: [], orphaned: [], problem: "handlers.ts has no `handlers` object literal; add the new handler methods by hand" };
+    return { content: text, added: [], orphaned: [], problem: "the handlers file has no `handlers` object literal (nor a variable typed `Handlers`); add the new handler methods by hand" };
   }
   const present = new Set(
     literal.getProperties().flatMap((property) => (Node.isMethodDeclaration(property) || Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property) ? [property.getName()] : [])),

@@ -11,11 +11,12 @@ export const MANIFEST_NAME = ".gen-binding.json";
  */
 export interface Manifest {
   generator: string;
-  kind: string;
+  /** `core/v1/Binding`, ... sorted. */
+  kinds: string[];
   inputHash: string;
-  /** Generator-owned files and the sha256 of the bytes written. */
+  /** Generator-owned files (paths relative to the output folder) and the sha256 of the bytes written. */
   files: Record<string, string>;
-  /** User-owned files the generator created once (never hashed: they are the user's to edit). */
+  /** User-owned files the generator created once (never hashed or removed: they are the user's to edit). */
   userFiles: string[];
   /** Operation names and model names, so that a no-op run can still say what the output holds. */
   operations: string[];
@@ -28,11 +29,13 @@ export function sha256(text: string): string {
 }
 
 /** Hashes the inputs of a run in a fixed order; any change to one of them changes the hash. */
-export function inputHash(parts: { generator: string; slice: unknown; templates: ReadonlyMap<string, string> }): string {
+export function inputHash(parts: { generator: string; slice: unknown; options: unknown; templates: ReadonlyMap<string, string>; runtime: ReadonlyMap<string, string> }): string {
   const hash = createHash("sha256");
   hash.update(`gen-binding ${parts.generator}\n`);
   hash.update(JSON.stringify(parts.slice));
+  hash.update(`\noptions ${JSON.stringify(parts.options)}`);
   for (const name of [...parts.templates.keys()].sort()) hash.update(`\ntemplate ${name}\n${parts.templates.get(name)}`);
+  for (const name of [...parts.runtime.keys()].sort()) hash.update(`\nruntime ${name}\n${parts.runtime.get(name)}`);
   return hash.digest("hex");
 }
 
@@ -44,7 +47,7 @@ export async function readManifest(outDir: string): Promise<Manifest | undefined
     const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
     return {
       generator: String(value.generator),
-      kind: String(value.kind),
+      kinds: list(value.kinds),
       inputHash: value.inputHash,
       files: value.files,
       userFiles: list(value.userFiles),

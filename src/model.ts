@@ -1,7 +1,8 @@
 import { GenBindingError, jsonPointer } from "./errors.js";
 import { type GroupVersionKind, apiVersionOf, formatGvk } from "./gvk.js";
 import { isRecord } from "./load.js";
-import { assignTypeNames, operationName, uniqueNames } from "./names.js";
+import type { NameRule } from "./runtime/table.js";
+import { assignTypeNames, operationNames } from "./names.js";
 import { type JsonObject, type SelectedOperation, type Selection, definitionNameOf } from "./select.js";
 
 /**
@@ -9,9 +10,11 @@ import { type JsonObject, type SelectedOperation, type Selection, definitionName
  * name already made safe for TypeScript. Emitters read it and nothing else.
  */
 export interface ApiModel {
-  kind: KindModel;
-  /** Model types, sorted by name: the kind's `$ref` closure plus `Status`. */
+  /** The kinds of the output, sorted by `group/version/Kind`. */
+  kinds: KindModel[];
+  /** Model types, sorted by name: the kinds' `$ref` closure plus `Status`. */
   schemas: SchemaModel[];
+  /** Grouped by kind. */
   operations: OperationModel[];
   /** Type name of `meta/v1 Status` (the error body, and some success bodies). */
   statusTypeName: string;
@@ -25,7 +28,10 @@ export interface KindModel extends GroupVersionKind {
   /** `core/v1/Binding` */
   id: string;
   typeName: string;
+  /** How the apiserver validates the names of its objects. */
+  nameRule: NameRule;
 }
+
 
 /** A JSON Schema node in the OpenAPI 3 shape, with `$ref`s pointing at `#/components/schemas/<typeName>`. */
 export type SchemaNode = JsonObject;
@@ -62,6 +68,8 @@ export interface ResponseModel {
 export interface OperationModel {
   /** The operationId from the document. */
   operationId: string;
+  /** Index into {@link ApiModel.kinds}. */
+  kind: number;
   /** Function name users know (`createNamespacedBinding`). */
   name: string;
   method: string;
@@ -98,20 +106,16 @@ const ANSWERED_WITH_STATUS = new Set(["core/v1/Binding", "policy/v1/Eviction", "
 /** Kubernetes marks deprecation in prose: "Deprecated in 1.7, ...", "DEPRECATED - ...", "Deprecated: ...". */
 const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated\b(?!\s+field)/i;
 
-/** Names the emitted modules export themselves; model types must not take them. */
-const EMITTED_NAMES = [
-  "ApiError", "ApiResponse", "Client", "ClientOptions", "createClient", "isStatus",
-  "routes", "Handlers", "HandlerContext", "HandlerResult", "RouteOptions", "statusAnswer",
-  "createFetchHandler", "createRequestListener", "NodeRequestLike", "NodeResponseLike", "handlers",
-];
-
-/** Builds the IR from a selection. Pure: the same selection always gives the same model. */
-export function buildModel(selection: Selection, origin = "spec"): ApiModel {
-  const names = uniqueNames(selection.operations.map((op) => operationName(op.operationId, selection.gvk)));
-  const perOperation = names.flatMap((name) => [`${name[0]!.toUpperCase()}${name.slice(1)}Params`, `${name[0]!.toUpperCase()}${name.slice(1)}Request`]);
+/**
+ * Builds the IR from a selection. Pure: the same selection always gives the same model. `reserved` names
+ * are never given to a model type: the emit stage finds which names the generated modules declare
+ * themselves, and builds the model again with those reserved when a model took one.
+ */
+export function buildModel(selection: Selection, origin = "spec", reserved: ReadonlySet<string> = new Set()): ApiModel {
+  const names = operationNames(selection.operations.map((op) => ({ operationId: op.operationId, path: op.path, gvk: selection.kinds[op.kind]!.gvk })));
   const typeNames = assignTypeNames(
     selection.definitions.map(([name]) => name),
-    new Set([...EMITTED_NAMES, ...perOperation]),
+    reserved,
   );
   const refName = (ref: string, where: string) => typeNames.get(definitionNameOf(ref, where, origin))!;
   const schemas = selection.definitions
@@ -120,18 +124,33 @@ export function buildModel(selection: Selection, origin = "spec"): ApiModel {
       return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const id = formatGvk(selection.gvk);
   const statusTypeName = selection.statusDefinitionName ? typeNames.get(selection.statusDefinitionName)! : "Status";
-  if (!selection.statusDefinitionName) schemas.push(...fallbackStatusSchemas(new Set(schemas.map((s) => s.name))));
-  const operations = selection.operations.map((op, i) => buildOperation(op, names[i]!, refName, ANSWERED_WITH_STATUS.has(id) ? statusTypeName : undefined, origin));
+  if (!selection.statusDefinitionName) schemas.push(...fallbackStatusSchemas(new Set([...schemas.map((s) => s.name), ...reserved])));
+  const kinds = selection.kinds.map(({ gvk, definitionName }): KindModel => {
+    return { ...gvk, apiVersion: apiVersionOf(gvk), id: formatGvk(gvk), typeName: typeNames.get(definitionName)!, nameRule: nameRule(gvk) };
+  });
+  const operations = selection.operations.map((op, i) => buildOperation(op, names[i]!, refName, ANSWERED_WITH_STATUS.has(kinds[op.kind]!.id) ? statusTypeName : undefined, origin));
   return {
-    kind: { ...selection.gvk, apiVersion: apiVersionOf(selection.gvk), id, typeName: typeNames.get(selection.definitionName)! },
+    kinds,
     schemas: schemas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     operations,
     statusTypeName,
     authHeader: selection.authHeader ?? "authorization",
     source: selection.info,
   };
+}
+
+/**
+ * How the apiserver validates names of a kind: most kinds need a DNS-1123 subdomain; RBAC and cluster
+ * trust bundles accept any path segment (`system:controller:x`), namespaces a DNS-1123 label, services a
+ * DNS-1035 label.
+ */
+function nameRule(kind: GroupVersionKind): NameRule {
+  if (kind.group === "rbac.authorization.k8s.io") return "segment";
+  if (kind.group === "certificates.k8s.io" && kind.kind === "ClusterTrustBundle") return "segment";
+  if (kind.group === "" && kind.kind === "Namespace") return "label";
+  if (kind.group === "" && kind.kind === "Service") return "label1035";
+  return "subdomain";
 }
 
 type RefNamer = (ref: string, where: string) => string;
@@ -176,6 +195,7 @@ function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, 
   const consumes = Array.isArray(op.operation["consumes"]) ? op.operation["consumes"].filter((c): c is string => typeof c === "string") : [];
   return {
     operationId: op.operationId,
+    kind: op.kind,
     name,
     method: op.method.toUpperCase(),
     path: op.path,

@@ -75,16 +75,46 @@ export function assignTypeNames(definitionNames: readonly string[], taken: Reado
 }
 
 /**
+ * The group/version an operation's path is served under: `/api/v1/...` is core/v1, `/apis/apps/v1/...` is
+ * apps/v1. Kubernetes builds operationIds from it (`readAppsV1NamespacedDeploymentScale` carries the GVK
+ * autoscaling/v1 Scale), so it is what the ids contain. Undefined for other paths.
+ */
+export function groupVersionOfPath(path: string): { group: string; version: string } | undefined {
+  const core = /^\/api\/([^/{}]+)(?:\/|$)/.exec(path);
+  if (core) return { group: "", version: core[1]! };
+  const named = /^\/apis\/([^/{}]+)\/([^/{}]+)(?:\/|$)/.exec(path);
+  return named ? { group: named[1]!, version: named[2]! } : undefined;
+}
+
+/**
  * The name users know from the official clients: the operationId without its group-version part
  * (`createCoreV1NamespacedBinding` -> `createNamespacedBinding`). IDs that do not contain it are kept.
  */
-export function operationName(operationId: string, gvk: GroupVersionKind): string {
-  const groupVersion = pascalCase(gvk.group || "core") + pascalCase(gvk.version);
-  const index = operationId.indexOf(groupVersion);
-  const stripped = index > 0 ? operationId.slice(0, index) + operationId.slice(index + groupVersion.length) : operationId;
-  const words = stripped.split(/[^A-Za-z0-9_$]+/).filter(Boolean);
+export function operationName(operationId: string, groupVersion: { group: string; version: string }): string {
+  const infix = pascalCase(groupVersion.group || "core") + pascalCase(groupVersion.version);
+  const index = operationId.indexOf(infix);
+  const stripped = index > 0 ? operationId.slice(0, index) + operationId.slice(index + infix.length) : operationId;
+  return identifierOf(stripped);
+}
+
+function identifierOf(operationId: string): string {
+  const words = operationId.split(/[^A-Za-z0-9_$]+/).filter(Boolean);
   const camel = words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join("");
   return toIdentifier(camel, "op");
+}
+
+/**
+ * Names for the operations of one output. Each drops the group-version its path is served under (see
+ * {@link operationName}); when that leaves two operations with one name (`listNamespacedEvent` of core/v1
+ * and of events.k8s.io/v1), every operation of the clash keeps its whole operationId instead
+ * (`listCoreV1NamespacedEvent`, `listEventsV1NamespacedEvent`). Operation ids that are themselves equal get
+ * a numeric suffix from the second on. The same operations always get the same names.
+ */
+export function operationNames(operations: ReadonlyArray<{ operationId: string; path: string; gvk: GroupVersionKind }>): string[] {
+  const short = operations.map((op) => operationName(op.operationId, groupVersionOfPath(op.path) ?? op.gvk));
+  const uses = new Map<string, number>();
+  for (const name of short) uses.set(name, (uses.get(name) ?? 0) + 1);
+  return uniqueNames(short.map((name, i) => (uses.get(name)! > 1 ? identifierOf(operations[i]!.operationId) : name)));
 }
 
 /** Gives each name a numeric suffix from its second use on, so `a, a, b` becomes `a, a2, b`. */

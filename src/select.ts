@@ -7,25 +7,34 @@ import { type SwaggerDocument, isRecord } from "./load.js";
 /** A JSON object from the document. */
 export type JsonObject = Record<string, unknown>;
 
-/** One operation of the selected kind, with its parameters merged and resolved. */
+/** One operation of a selected kind, with its parameters merged and resolved. */
 export interface SelectedOperation {
   operationId: string;
   method: string;
   path: string;
   /** `x-kubernetes-action`: post, get, list, put, patch, delete, deletecollection, watch, watchlist, connect. */
   action: string;
+  /** Index into {@link Selection.kinds}: the kind whose GVK the operation carries. */
+  kind: number;
   operation: JsonObject;
   /** Path-level then operation-level parameters, `#/parameters/...` resolved, operation-level winning. */
   parameters: JsonObject[];
 }
 
-/** The slice of the document that the output is made from: a kind, its operations, and the `$ref` closure. */
-export interface Selection {
+/** A selected kind and the definition that describes it. */
+export interface SelectedKind {
   gvk: GroupVersionKind;
   /** Name of the kind's definition in `#/definitions` (after following a deprecated alias). */
   definitionName: string;
+}
+
+/** The slice of the document that the output is made from: kinds, their operations, and the `$ref` closure. */
+export interface Selection {
+  /** Sorted by `group/version/Kind`, each once. */
+  kinds: SelectedKind[];
+  /** Grouped by kind, in the reference docs' order within each. */
   operations: SelectedOperation[];
-  /** Every definition reachable by `$ref` from the kind, its operations and `Status`, sorted by name. */
+  /** Every definition reachable by `$ref` from the kinds, their operations and `Status`, sorted by name. */
   definitions: Array<[name: string, schema: JsonObject]>;
   /** Name of the `meta/v1 Status` definition, or undefined when the document has none. */
   statusDefinitionName: string | undefined;
@@ -38,15 +47,22 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as 
 const ACTION_ORDER = ["post", "get", "list", "put", "patch", "delete", "deletecollection", "watch", "watchlist", "connect"];
 
 /**
- * Selects a kind the way Kubernetes tooling does: the definition by `x-kubernetes-group-version-kind`,
- * the operations by their GVK extension and `x-kubernetes-action`, never by path or name patterns.
+ * Selects kinds the way Kubernetes tooling does: each definition by `x-kubernetes-group-version-kind`, the
+ * operations by their GVK extension and `x-kubernetes-action`, never by path or name patterns. Every query
+ * must find its kind (the error names the first that does not, with the closest matches); a kind asked for
+ * twice is selected once.
  */
-export function selectKind(document: SwaggerDocument, query: KindQuery, origin = "spec"): Selection {
-  const gvk = resolveGvk(document, query, origin);
-  const definitionName = findDefinition(document, gvk, origin);
-  const operations = selectOperations(document, gvk, origin);
+export function selectKinds(document: SwaggerDocument, queries: readonly KindQuery[], origin = "spec"): Selection {
+  const all = listKinds(document);
+  const byId = new Map<string, GroupVersionKind>();
+  for (const query of queries) for (const gvk of resolveGvks(all, query, origin)) byId.set(formatGvk(gvk), gvk);
+  const kinds = [...byId.keys()].sort().map((id): SelectedKind => {
+    const gvk = byId.get(id)!;
+    return { gvk, definitionName: findDefinition(document, gvk, origin) };
+  });
+  const operations = selectOperations(document, kinds.map((k) => k.gvk), origin);
   const statusDefinitionName = findStatusDefinition(document);
-  const roots = [jsonPointer(["definitions", definitionName])];
+  const roots = kinds.map((k) => jsonPointer(["definitions", k.definitionName]));
   if (statusDefinitionName) roots.push(jsonPointer(["definitions", statusDefinitionName]));
   const names = collectRefs(document, roots, operations, origin);
   // The later stages recurse over what was selected: refuse hostile nesting there (and only there; the
@@ -61,14 +77,18 @@ export function selectKind(document: SwaggerDocument, query: KindQuery, origin =
     throw new GenBindingError(`${origin}: $ref cycle with no object in between, which no type can express: ${cycle.map((name) => jsonPointer(["definitions", name])).join(" -> ")}`);
   }
   return {
-    gvk,
-    definitionName,
+    kinds,
     operations,
     definitions: [...names].sort().map((name) => [name, document.definitions[name] as JsonObject]),
     statusDefinitionName,
     authHeader: findAuthHeader(document),
     info: { title: String(document.info?.title ?? ""), version: String(document.info?.version ?? "") },
   };
+}
+
+/** One kind: {@link selectKinds} with a single query. */
+export function selectKind(document: SwaggerDocument, query: KindQuery, origin = "spec"): Selection {
+  return selectKinds(document, [query], origin);
 }
 
 /** Every GVK the document declares on a definition, sorted, for "did you mean" messages and `--kind` lists. */
@@ -81,8 +101,9 @@ export function listKinds(document: SwaggerDocument): GroupVersionKind[] {
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, gvk]) => gvk);
 }
 
-function resolveGvk(document: SwaggerDocument, query: KindQuery, origin: string): GroupVersionKind {
-  const all = listKinds(document);
+/** The GVKs a query names: every kind for `*`, else the best match (the core group, then the preferred version). */
+function resolveGvks(all: GroupVersionKind[], query: KindQuery, origin: string): GroupVersionKind[] {
+  if (query.kind === "*" && query.group === undefined && query.version === undefined) return all;
   const candidates = all.filter((gvk) => matchesQuery(gvk, query));
   if (candidates.length === 0) {
     const wanted = [query.group === undefined ? undefined : query.group || "core", query.version, query.kind].filter((p) => p !== undefined).join("/");
@@ -91,7 +112,7 @@ function resolveGvk(document: SwaggerDocument, query: KindQuery, origin: string)
     throw new GenBindingError(`kind ${wanted} not found in ${origin} (no definition has it in x-kubernetes-group-version-kind)${hint}`);
   }
   // Unqualified `Binding` means the core group if it has one, then the preferred version.
-  return [...candidates].sort((a, b) => Number(b.group === "") - Number(a.group === "") || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || compareVersions(a.version, b.version))[0]!;
+  return [[...candidates].sort((a, b) => Number(b.group === "") - Number(a.group === "") || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || compareVersions(a.version, b.version))[0]!];
 }
 
 function closestKinds(all: GroupVersionKind[], kind: string): GroupVersionKind[] {
@@ -151,26 +172,29 @@ function followAlias(document: SwaggerDocument, name: string, origin: string): s
   return current;
 }
 
-function selectOperations(document: SwaggerDocument, gvk: GroupVersionKind, origin: string): SelectedOperation[] {
+function selectOperations(document: SwaggerDocument, gvks: readonly GroupVersionKind[], origin: string): SelectedOperation[] {
   const selected: SelectedOperation[] = [];
   for (const [path, item] of Object.entries(document.paths)) {
     if (!isRecord(item)) continue;
     for (const method of METHODS) {
       const operation = item[method];
       if (!isRecord(operation)) continue;
-      if (!readGvkExtension(operation["x-kubernetes-group-version-kind"]).some((g) => sameGvk(g, gvk))) continue;
+      const declared = readGvkExtension(operation["x-kubernetes-group-version-kind"]);
+      const kind = gvks.findIndex((gvk) => declared.some((g) => sameGvk(g, gvk)));
+      if (kind === -1) continue;
       const pointer = ["paths", path, method];
       selected.push({
         operationId: typeof operation["operationId"] === "string" ? operation["operationId"] : `${method}${path}`,
         method,
         path,
         action: typeof operation["x-kubernetes-action"] === "string" ? operation["x-kubernetes-action"] : method,
+        kind,
         operation,
         parameters: mergeParameters(document, item["parameters"], operation["parameters"], pointer, origin),
       });
     }
   }
-  return selected.sort(compareOperations);
+  return selected.sort((a, b) => a.kind - b.kind || compareOperations(a, b));
 }
 
 /** Fixed verb order, namespaced paths first, then by path: the order the reference docs use. */

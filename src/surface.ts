@@ -1,4 +1,4 @@
-import { type InterfaceDeclaration, Node, Project, type PropertySignature, type SourceFile } from "ts-morph";
+import { type InterfaceDeclaration, Node, type ObjectLiteralExpression, Project, type PropertySignature, type SourceFile, SyntaxKind } from "ts-morph";
 
 /** A field of a model as users see it in the emitted TypeScript. */
 export interface FieldSurface {
@@ -31,7 +31,7 @@ export interface Surface {
 }
 
 /**
- * Reads the public surface of emitted files (`models.ts`, `client.ts`, `routes.ts`) with ts-morph. Files
+ * Reads the public surface of emitted files (`models.ts`, `operations.ts`, `client.ts`) with ts-morph. Files
  * that are absent give an empty surface, so a first run compares against nothing.
  */
 export function readSurface(files: ReadonlyArray<{ name: string; content: string }>): Surface {
@@ -42,8 +42,11 @@ export function readSurface(files: ReadonlyArray<{ name: string; content: string
   };
   const models = source("models.ts");
   const client = source("client.ts");
-  const routes = source("routes.ts");
-  return { models: models ? readModels(models) : {}, operations: client && routes ? readOperations(client, routes) : {} };
+  // Outputs of gen-binding before 0.2 kept the table in routes.ts (`routes`), and nothing in operations.ts.
+  const table = source("operations.ts");
+  const legacyRoutes = table ? undefined : source("routes.ts");
+  const methods = table ? readOperationTable(table) : legacyRoutes ? readLegacyRouteTable(legacyRoutes) : undefined;
+  return { models: models ? readModels(models) : {}, operations: client && methods ? readOperations(client, methods, table?.getInterface("QueryParameters")) : {} };
 }
 
 function readModels(file: SourceFile): Record<string, ModelSurface> {
@@ -67,21 +70,7 @@ function readField(property: PropertySignature): FieldSurface {
   return { type: typeText(property.getTypeNode()?.getText() ?? "unknown"), optional: property.hasQuestionToken(), deprecated: isDeprecated(property) };
 }
 
-function readOperations(client: SourceFile, routes: SourceFile): Record<string, OperationSurface> {
-  const table = new Map<string, { method: string; path: string }>();
-  const initializer = routes.getVariableDeclaration("routes")?.getInitializer();
-  const array = initializer && Node.isAsExpression(initializer) ? initializer.getExpression() : initializer;
-  if (array && Node.isArrayLiteralExpression(array)) {
-    for (const element of array.getElements()) {
-      if (!Node.isObjectLiteralExpression(element)) continue;
-      const text = (key: string) => {
-        const property = element.getProperty(key);
-        const value = property && Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
-        return value && Node.isStringLiteral(value) ? value.getLiteralValue() : "";
-      };
-      table.set(text("name"), { method: text("method"), path: text("path") });
-    }
-  }
+function readOperations(client: SourceFile, table: Map<string, { method: string; path: string }>, catalog: InterfaceDeclaration | undefined): Record<string, OperationSurface> {
   const result: Record<string, OperationSurface> = {};
   for (const method of client.getInterface("Client")?.getMethods() ?? []) {
     const name = method.getName();
@@ -92,11 +81,64 @@ function readOperations(client: SourceFile, routes: SourceFile): Record<string, 
     result[name] = {
       method: table.get(name)?.method ?? "",
       path: table.get(name)?.path ?? "",
-      params: paramsInterface ? readFields(paramsInterface) : {},
+      params: paramsInterface ? sortKeys({ ...pickedFields(paramsInterface, catalog), ...readFields(paramsInterface) }) : {},
       result: result_.trim(),
     };
   }
   return sortKeys(result);
+}
+
+/** `api.operations` of operations.ts: method and path of each operation. */
+function readOperationTable(file: SourceFile): Map<string, { method: string; path: string }> {
+  const table = new Map<string, { method: string; path: string }>();
+  const initializer = file.getVariableDeclaration("api")?.getInitializer();
+  const api = initializer && Node.isAsExpression(initializer) ? initializer.getExpression() : initializer;
+  const operations = api && Node.isObjectLiteralExpression(api) ? api.getProperty("operations") : undefined;
+  const literal = operations && Node.isPropertyAssignment(operations) ? operations.getInitializer() : undefined;
+  if (!literal || !Node.isObjectLiteralExpression(literal)) return table;
+  for (const property of literal.getProperties()) {
+    if (!Node.isPropertyAssignment(property)) continue;
+    const entry = property.getInitializer();
+    if (!entry || !Node.isObjectLiteralExpression(entry)) continue;
+    table.set(property.getName(), { method: stringMember(entry, "method"), path: stringMember(entry, "path") });
+  }
+  return table;
+}
+
+/** The `routes` array of a routes.ts written before 0.2. */
+function readLegacyRouteTable(routes: SourceFile): Map<string, { method: string; path: string }> {
+  const table = new Map<string, { method: string; path: string }>();
+  const initializer = routes.getVariableDeclaration("routes")?.getInitializer();
+  const array = initializer && Node.isAsExpression(initializer) ? initializer.getExpression() : initializer;
+  if (!array || !Node.isArrayLiteralExpression(array)) return table;
+  for (const element of array.getElements()) {
+    if (!Node.isObjectLiteralExpression(element)) continue;
+    table.set(stringMember(element, "name"), { method: stringMember(element, "method"), path: stringMember(element, "path") });
+  }
+  return table;
+}
+
+/** A string member of an object literal (`method: "POST"`), or "". */
+function stringMember(object: ObjectLiteralExpression, key: string): string {
+  const member = object.getProperty(key);
+  const value = member && Node.isPropertyAssignment(member) ? member.getInitializer() : undefined;
+  return value && Node.isStringLiteral(value) ? value.getLiteralValue() : "";
+}
+
+/** The fields a params interface takes from `QueryParameters` by `extends Pick<QueryParameters, "a" | "b">`. */
+function pickedFields(declaration: InterfaceDeclaration, catalog: InterfaceDeclaration | undefined): Record<string, FieldSurface> {
+  if (!catalog) return {};
+  const fields: Record<string, FieldSurface> = {};
+  const all = readFields(catalog);
+  for (const heritage of declaration.getExtends()) {
+    const [target, keys] = heritage.getTypeArguments();
+    if (heritage.getExpression().getText() !== "Pick" || target?.getText() !== "QueryParameters" || !keys) continue;
+    for (const literal of keys.getDescendantsOfKind(SyntaxKind.StringLiteral)) {
+      const name = literal.getLiteralValue();
+      if (Object.hasOwn(all, name)) fields[name] = all[name]!;
+    }
+  }
+  return fields;
 }
 
 function propertyName(property: PropertySignature): string {

@@ -1,12 +1,14 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
 /** A file as it should be on disk after the run. */
 export interface OutputFile {
   name: string;
   content: string;
-  /** Written only when absent, never replaced (the user's handler stubs). */
+  /** Written only when absent, never replaced (the user's handler stubs)... */
   userOwned: boolean;
+  /** ...unless the generator changed it on purpose (stubs added to the user's handlers). */
+  rewrite?: boolean;
 }
 
 /** What a run does (or, with `--check`, would do) to one file. */
@@ -34,7 +36,7 @@ export async function planOutput(outDir: string, files: readonly OutputFile[], p
   const planned = await Promise.all(
     files.map(async (file): Promise<FileChange> => {
       const before = await readIfPresent(join(outDir, file.name));
-      const action = before === undefined ? "create" : file.userOwned ? "kept" : before === file.content ? "unchanged" : "update";
+      const action = before === undefined ? "create" : file.userOwned && !file.rewrite ? "kept" : before === file.content ? "unchanged" : "update";
       return { name: file.name, action, before, after: file.content };
     }),
   );
@@ -47,9 +49,12 @@ export async function planOutput(outDir: string, files: readonly OutputFile[], p
   return [...planned, ...removals.filter((c): c is FileChange => c !== undefined)];
 }
 
-/** A manifest could name `../x`: only plain file names inside the output folder are ever removed. */
+/**
+ * A manifest could name `../x`: only plain file names inside the output folder, or inside its `runtime/`
+ * folder, are ever removed.
+ */
 function isPlainName(name: string): boolean {
-  return /^[A-Za-z0-9._-]+$/.test(name) && name !== "." && name !== "..";
+  return /^(runtime\/)?[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name);
 }
 
 /**
@@ -65,10 +70,13 @@ export async function applyOutput(outDir: string, changes: readonly FileChange[]
   await mkdir(outDir, { recursive: true });
   for (const change of writes) await writeAtomically(join(outDir, change.name), change.after!);
   for (const change of removals) await rm(join(outDir, change.name), { force: true });
+  // A runtime folder that lost its last file goes too (rmdir refuses a folder that is not empty).
+  if (removals.some((c) => c.name.includes("/"))) await rmdir(join(outDir, "runtime")).catch(() => undefined);
   if (manifest && manifestChanged) await writeAtomically(join(outDir, manifest.name), manifest.content);
 }
 
 async function writeAtomically(target: string, content: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
   const slash = target.lastIndexOf("/");
   const temporary = `${target.slice(0, slash + 1)}.${target.slice(slash + 1)}.${process.pid}.tmp`;
   try {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
@@ -7,8 +7,11 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
-const FILES = ["client.ts", "handlers.ts", "index.ts", "kubeconfig.ts", "models.ts", "node.ts", "routes.ts"];
+/** The runtime modules every full output gets, copied verbatim. */
+const RUNTIME = ["api-error", "client", "json-scan", "kubeconfig", "node", "query", "request-body", "retry", "router", "server", "status", "table", "validate", "yaml-subset"].map((m) => `runtime/${m}.ts`);
+const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 const WRITTEN = [".gen-binding.json", ...FILES];
+const CREATED = ["models.ts", "operations.ts", "client.ts", "routes.ts", "handlers.ts", "index.ts", "node.ts", ...RUNTIME].map((f) => `created ${f}`).join(", ");
 
 describe("gen-binding CLI", () => {
   it("prints usage with --help and the package version with --version", () => {
@@ -24,7 +27,10 @@ describe("gen-binding CLI", () => {
     [["--spec"], "gen-binding: Option '--spec <value>' argument missing (see gen-binding --help)"],
     [["--spec", "x", "--frobnicate"], "gen-binding: Unknown option '--frobnicate' (see gen-binding --help)"],
     [["--spec", "does-not-exist.json"], "gen-binding: cannot read spec does-not-exist.json: no such file"],
-    [["--spec", EXAMPLE_SPEC, "--kind", "a/b/c/d"], 'gen-binding: --kind "a/b/c/d" is not a kind: use Kind, version/Kind or group/version/Kind'],
+    [["--spec", EXAMPLE_SPEC, "--kind", "a/b/c/d"], 'gen-binding: --kind "a/b/c/d" is not a kind: use Kind, version/Kind, group/version/Kind or *'],
+    [["--spec", EXAMPLE_SPEC, "--kind", "Binding,,Pod"], 'gen-binding: --kind "" is not a kind: use Kind, version/Kind, group/version/Kind or *'],
+    [["--spec", EXAMPLE_SPEC, "--emit", "client,server"], 'gen-binding: --emit "server" is not a part: use models, client, routes, node (comma-separated)'],
+    [["--spec", EXAMPLE_SPEC, "--handlers", "handlers.js"], 'gen-binding: --handlers "handlers.js" must name a .ts file'],
   ])("exits 2 with one clear line for %j", (args, message) => {
     const result = runCli(args);
     expect(result.status).toBe(2);
@@ -36,7 +42,7 @@ describe("gen-binding CLI", () => {
     const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 8 models -> ${out}: created models.ts, created client.ts, created routes.ts, created handlers.ts, created index.ts, created node.ts, created kubeconfig.ts\n`);
+    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 12 models -> ${out}: ${CREATED}\n`);
     expect(Object.keys(readTree(out))).toEqual(WRITTEN);
   });
 
@@ -125,12 +131,92 @@ describe("gen-binding CLI", () => {
     expect(FILES.map((f) => statSync(join(out, f)).mtimeMs)).toEqual(mtimes);
   });
 
+  it.each([
+    ["repeated", ["--kind", "Pod", "--kind", "Node", "--kind", "Binding"]],
+    ["comma-separated", ["--kind", "Binding,Pod,Node"]],
+    ["mixed, with a kind twice", ["--kind", "Pod, core/v1/Binding", "--kind", "v1/Node,Pod"]],
+  ])("generates one output for several kinds given %s, none dropped", (_name, kindArgs) => {
+    const out = tempDir("kinds");
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out, ...kindArgs]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^gen-binding: core\/v1\/Binding, core\/v1\/Node, core\/v1\/Pod, 35 operations, 166 models -> /);
+    const manifest = JSON.parse(readFileSync(join(out, ".gen-binding.json"), "utf8"));
+    expect(manifest.kinds).toEqual(["core/v1/Binding", "core/v1/Node", "core/v1/Pod"]);
+    expect(manifest.operations).toEqual(expect.arrayContaining(["createNamespacedPodBinding", "listNode", "listPodForAllNamespaces"]));
+  });
+
+  it("names an unknown kind in a list, with the closest matches, and writes nothing", () => {
+    const out = join(tempDir("unknown-kind"), "sub");
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Nodes,Pod"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^gen-binding: kind Nodes not found in .*binding\.swagger\.json \(no definition has it in x-kubernetes-group-version-kind\); closest: core\/v1\/Node\b/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    ["models", ["index.ts", "models.ts"]],
+    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "client", "retry", "status", "table"].map((m) => `runtime/${m}.ts`)]],
+    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["json-scan", "query", "request-body", "router", "server", "status", "table", "validate"].map((m) => `runtime/${m}.ts`)]],
+    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "client", "kubeconfig", "node", "retry", "status", "table", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
+  ])("--emit %s writes only those parts, and the runtime modules they import, and they compile", async (parts, want) => {
+    const out = tempDir("emit");
+    expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Pod,Node", "--emit", parts]).status).toBe(0);
+    expect(Object.keys(readTree(out)).filter((name) => name !== ".gen-binding.json")).toEqual(want);
+    writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+    const { typecheck } = await import("./helpers/typecheck.js");
+    expect(typecheck(out, "nodenext")).toEqual([]);
+  });
+
+  it("--emit without routes removes the generated route files of an earlier run but keeps the user's handlers file, saying so", () => {
+    const out = tempDir("emit-less");
+    runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--emit", "client"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("removed routes.ts");
+    expect(result.stdout).toContain("removed runtime/server.ts");
+    expect(result.stderr).toBe("gen-binding: warning: routes are no longer emitted, but handlers.ts (yours) is kept and still imports them: delete it if you no longer serve the routes\n");
+    expect(existsSync(join(out, "handlers.ts"))).toBe(true);
+    expect(existsSync(join(out, "routes.ts"))).toBe(false);
+  });
+
+  it("--handlers puts the user's handlers file outside the output folder, importing the routes from there", () => {
+    const project = tempDir("handlers-outside");
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", join(project, "src", "k8s"), "--handlers", join(project, "src", "server", "handlers.ts")]);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(project, "src", "k8s", "handlers.ts"))).toBe(false);
+    const handlers = readFileSync(join(project, "src", "server", "handlers.ts"), "utf8");
+    expect(handlers).toContain('import { statusAnswer, type Handlers } from "../k8s/routes.js";');
+    expect(JSON.parse(readFileSync(join(project, "src", "k8s", ".gen-binding.json"), "utf8")).userFiles).toEqual(["../server/handlers.ts"]);
+    // The output folder can be wiped and regenerated: the handlers survive, untouched.
+    writeFileSync(join(project, "src", "server", "handlers.ts"), `${handlers}// mine\n`);
+    rmSync(join(project, "src", "k8s"), { recursive: true });
+    expect(runCli(["--spec", EXAMPLE_SPEC, "--out", join(project, "src", "k8s"), "--handlers", join(project, "src", "server", "handlers.ts")]).status).toBe(0);
+    expect(readFileSync(join(project, "src", "server", "handlers.ts"), "utf8")).toBe(`${handlers}// mine\n`);
+  });
+
+  it("reports handlers whose kind was dropped from the output, and the project still compiles", async () => {
+    const out = tempDir("kinds-change");
+    runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Node"]);
+    const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/handlers\.ts has handlers for operations this output no longer has \(they still compile; remove them when you like\): createNode, deleteCollectionNode, deleteNode, listNode, /);
+    writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+    const { typecheck } = await import("./helpers/typecheck.js");
+    expect(typecheck(out, "bundler")).toEqual([]);
+  });
+
   it("does not write into a folder when the kind is not in the document", () => {
     const out = tempDir("nokind");
     const result = runCli(["--spec", EXAMPLE_SPEC, "--out", join(out, "sub"), "--kind", "Deployment"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^gen-binding: kind Deployment not found in .*binding\.swagger\.json/);
     expect(existsSync(join(out, "sub"))).toBe(false);
+  });
+
+  it("keeps the committed examples/k8s up to date with examples/gen-binding.config.json (three kinds, handlers outside)", () => {
+    const result = runCli(["--check"], { cwd: join(ROOT, "examples") });
+    expect(result.stdout + result.stderr).toBe(`gen-binding: ${join(ROOT, "examples", "k8s")} is up to date (core/v1/Binding, core/v1/Node, core/v1/Pod)\n`);
+    expect(result.status).toBe(0);
   });
 
   it("keeps the committed out/ equal to the README's quick-start output", () => {

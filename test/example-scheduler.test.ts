@@ -24,7 +24,7 @@ describe("example scheduler", () => {
         { pod: "default/web-2", node: "node-a" },
         { pod: "default/web-3", node: "node-b" },
       ]);
-      expect(store.listPods().map((pod) => [pod.metadata.name, pod.spec.nodeName, pod.status.conditions?.at(-1)?.type])).toEqual([
+      expect(store.listPods().map((pod) => [pod.metadata?.name, pod.spec?.nodeName, pod.status?.conditions?.at(-1)?.type])).toEqual([
         ["db-0", "node-a", "PodScheduled"],
         ["web-1", "node-b", "PodScheduled"],
         ["web-2", "node-a", "PodScheduled"],
@@ -36,6 +36,16 @@ describe("example scheduler", () => {
     }
   });
 
+  it("fails with the generated ApiError, which says what happened, when the server cannot be reached", async () => {
+    const { ApiError } = await import("../examples/k8s/client.js");
+    const server = createExampleServer(exampleCluster());
+    const baseUrl = await listen(server);
+    await new Promise((resolve) => server.close(resolve));
+    const error = await scheduleOnce({ baseUrl, timeoutMs: 2000 }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 0, message: expect.stringMatching(/^GET \/api\/v1\/pods: connection refused \(ECONNREFUSED\)$/) });
+  });
+
   it("ignores pods that name another scheduler", async () => {
     const store = exampleCluster();
     store.addPod({ name: "batch-1", schedulerName: "batch-scheduler" });
@@ -43,7 +53,7 @@ describe("example scheduler", () => {
     try {
       const decisions = await scheduleOnce({ baseUrl: await listen(server) });
       expect(decisions.map((d) => d.pod)).not.toContain("default/batch-1");
-      expect(store.pod("default", "batch-1")!.spec.nodeName).toBeUndefined();
+      expect(store.pod("default", "batch-1")!.spec?.nodeName).toBeUndefined();
     } finally {
       stopServer(server);
     }

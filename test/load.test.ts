@@ -4,7 +4,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/generate.js";
-import { EXAMPLE_SPEC, tempDir } from "./helpers/run.js";
+import { EXAMPLE_SPEC, readTree, tempDir } from "./helpers/run.js";
 import { send } from "./helpers/http.js";
 
 /**
@@ -87,9 +87,11 @@ beforeAll(async () => {
   const dir = tempDir("load");
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
   await generate({ spec: EXAMPLE_SPEC, out: dir });
-  // routes.ts imports only types: transpiled alone it is plain JavaScript node can run.
-  const source = readFileSync(join(dir, "routes.ts"), "utf8");
-  writeFileSync(join(dir, "routes.js"), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText);
+  // Each module transpiled alone is plain JavaScript node can run (type imports are erased).
+  for (const file of Object.keys(readTree(dir)).filter((name) => name.endsWith(".ts"))) {
+    const source = readFileSync(join(dir, file), "utf8");
+    writeFileSync(join(dir, file.replace(/\.ts$/, ".js")), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText);
+  }
   writeFileSync(join(dir, "server.mjs"), SERVER);
   child = fork(join(dir, "server.mjs"), { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   port = await ask<number>(undefined, "port");

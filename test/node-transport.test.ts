@@ -9,10 +9,10 @@ import { hasOpenssl, makeTestPki, type TestPki } from "./helpers/certificates.js
 import { loadGenerated } from "./helpers/generated.js";
 import { listenLoopback, stopServer } from "./helpers/loopback.js";
 import { tempDir } from "./helpers/run.js";
-import { typecheck } from "./helpers/typecheck.js";
+import { typecheckEntry } from "./helpers/typecheck.js";
 
 /**
- * The generated Node.js transport (node.ts, kubeconfig.ts) against an https server on 127.0.0.1 that serves
+ * The generated Node.js transport (node.ts and its runtime modules) against an https server on 127.0.0.1 that serves
  * the generated routes with a certificate made for this run, and asks for (but does not require) a client
  * certificate, as kube-apiserver does.
  */
@@ -144,7 +144,7 @@ describe.skipIf(!OPENSSL)("fromKubeconfig" + NEEDS_OPENSSL, () => {
     token: "kubeconfig-token"`;
 
   it("reads kubectl's YAML: server, CA data, client certificate data, current-context, namespace", async () => {
-    const options = generated.kubeconfig.fromKubeconfig(write("config", kubectlYaml(baseUrl, "cert-user", certUser())));
+    const options = generated.node.fromKubeconfig(write("config", kubectlYaml(baseUrl, "cert-user", certUser())));
     expect(options).toMatchObject({ baseUrl, namespace: "team-a" });
     await bind(options);
     expect(last()).toEqual({ token: undefined, clientCn: "example-scheduler" });
@@ -152,9 +152,9 @@ describe.skipIf(!OPENSSL)("fromKubeconfig" + NEEDS_OPENSSL, () => {
 
   it("takes the token user, and a context other than the current one when named", async () => {
     const file = write("config", kubectlYaml(baseUrl, "token-user", certUser()));
-    await bind(generated.kubeconfig.fromKubeconfig(file, "test"));
+    await bind(generated.node.fromKubeconfig(file, "test"));
     expect(last()).toEqual({ token: "kubeconfig-token", clientCn: undefined });
-    expect(generated.kubeconfig.fromKubeconfig(file, "other")).toMatchObject({ baseUrl: "https://elsewhere.invalid:6443" });
+    expect(generated.node.fromKubeconfig(file, "other")).toMatchObject({ baseUrl: "https://elsewhere.invalid:6443" });
   });
 
   it("reads file paths relative to the kubeconfig, a JSON kubeconfig, and $KUBECONFIG with several files", async () => {
@@ -175,7 +175,7 @@ describe.skipIf(!OPENSSL)("fromKubeconfig" + NEEDS_OPENSSL, () => {
     const previous = process.env["KUBECONFIG"];
     process.env["KUBECONFIG"] = [join(dir, "missing"), join(dir, "second.yaml"), join(dir, "first.json")].join(":");
     try {
-      await bind(generated.kubeconfig.fromKubeconfig());
+      await bind(generated.node.fromKubeconfig());
     } finally {
       if (previous === undefined) delete process.env["KUBECONFIG"];
       else process.env["KUBECONFIG"] = previous;
@@ -188,14 +188,14 @@ describe.skipIf(!OPENSSL)("fromKubeconfig" + NEEDS_OPENSSL, () => {
     ["an auth-provider", "- name: u\n  user:\n    auth-provider:\n      name: oidc\n", /user "u" uses the auth-provider plugin "oidc", which this client does not run/],
     ["basic auth", "- name: u\n  user:\n    username: admin\n    password: secret\n", /basic auth/],
   ])("refuses %s with a clear message", (_name, users, message) => {
-    expect(() => generated.kubeconfig.fromKubeconfig(write("config", kubectlYaml(baseUrl, "u", users)))).toThrow(message);
+    expect(() => generated.node.fromKubeconfig(write("config", kubectlYaml(baseUrl, "u", users)))).toThrow(message);
   });
 
   it("reads a tokenFile, relative to the kubeconfig, again when it changes", async () => {
     const file = write("config", kubectlYaml(baseUrl, "file-user", "- name: file-user\n  user:\n    tokenFile: token.txt\n"));
     const tokenPath = join(file, "..", "token.txt");
     writeFileSync(tokenPath, "from-file\n");
-    const options = generated.kubeconfig.fromKubeconfig(file);
+    const options = generated.node.fromKubeconfig(file);
     await bind(options);
     expect(last()!.token).toBe("from-file");
     writeFileSync(tokenPath, "from-file-rotated\n");
@@ -205,47 +205,25 @@ describe.skipIf(!OPENSSL)("fromKubeconfig" + NEEDS_OPENSSL, () => {
 
   it("honours insecure-skip-tls-verify, and refuses it together with a CA as kubectl does", async () => {
     const insecure = "apiVersion: v1\nclusters:\n- cluster:\n    insecure-skip-tls-verify: true\n    server: SERVER\n  name: c\ncontexts:\n- context:\n    cluster: c\n  name: x\ncurrent-context: x\n";
-    await expect(bind(generated.kubeconfig.fromKubeconfig(write("config", insecure.replace("SERVER", baseUrl))))).resolves.toMatchObject({ status: 201 });
+    await expect(bind(generated.node.fromKubeconfig(write("config", insecure.replace("SERVER", baseUrl))))).resolves.toMatchObject({ status: 201 });
     const both = insecure.replace("SERVER", `${baseUrl}\n    certificate-authority-data: ${Buffer.from(pki.ca).toString("base64")}`);
-    expect(() => generated.kubeconfig.fromKubeconfig(write("config", both))).toThrow('cluster "c" sets both a certificate authority and insecure-skip-tls-verify');
+    expect(() => generated.node.fromKubeconfig(write("config", both))).toThrow('cluster "c" sets both a certificate authority and insecure-skip-tls-verify');
   });
 
   it("says which contexts exist when the one asked for does not, and which file was missing", () => {
     const file = write("config", kubectlYaml(baseUrl, "token-user", certUser()));
-    expect(() => generated.kubeconfig.fromKubeconfig(file, "prod")).toThrow(`fromKubeconfig: context "prod" not found in ${file} (contexts: test, other)`);
-    expect(() => generated.kubeconfig.fromKubeconfig(join(tempDir("kubeconfig"), "nope"))).toThrow(/cannot read .*nope: ENOENT/);
-  });
-});
-
-describe("parseYamlSubset (the kubeconfig YAML reader)", () => {
-  it.each([
-    ["quoted and plain scalars, comments", "a: 'it''s' # note\nb: \"x\\ny\"\nc: https://h:6443/#frag\nd: true\ne: null\nf: plain text's\n", { a: "it's", b: "x\ny", c: "https://h:6443/#frag", d: true, e: null, f: "plain text's" }],
-    ["sequences under a key and aligned with it", "x:\n  - 1\n  - two\ny:\n- k: v\n  j: w\n- k: u\n", { x: ["1", "two"], y: [{ k: "v", j: "w" }, { k: "u" }] }],
-    ["empty flow collections and nested mappings", "p: {}\nq: []\nr:\n  s:\n    t: u\n", { p: {}, q: [], r: { s: { t: "u" } } }],
-  ])("reads %s", (_name, text, want) => {
-    expect(generated.kubeconfig.parseYamlSubset(text)).toEqual(want);
-  });
-
-  it.each([
-    ["an anchor", "a: &x 1\n", /line 1: .*anchors/],
-    ["a block scalar", "a: |\n  text\n", /line 1: .*block scalars/],
-    ["a flow mapping with content", "a: {b: 1}\n", /line 1: .*flow collections/],
-    ["bad indentation", "a: 1\n  b: 2\n", /line 2: unexpected indentation/],
-  ])("refuses %s, naming the line", (_name, text, message) => {
-    expect(() => generated.kubeconfig.parseYamlSubset(text)).toThrow(message);
+    expect(() => generated.node.fromKubeconfig(file, "prod")).toThrow(`fromKubeconfig: context "prod" not found in ${file} (contexts: test, other)`);
+    expect(() => generated.node.fromKubeconfig(join(tempDir("kubeconfig"), "nope"))).toThrow(/cannot read .*nope: ENOENT/);
   });
 });
 
 describe("browser safety", () => {
-  it("client.ts, routes.ts, models.ts and index.ts use no Node.js API and compile without @types/node", () => {
-    const dir = tempDir("browser");
-    for (const file of ["client.ts", "routes.ts", "models.ts", "index.ts"]) {
-      const text = readFileSync(join(generated.dir, file), "utf8");
-      expect(text, file).not.toMatch(/from "node:|\bBuffer\b|\bprocess\.|reference types="node"/);
-      writeFileSync(join(dir, file), text);
-    }
-    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
-    expect(typecheck(dir, "bundler")).toEqual([]);
+  it("index.ts and every module it reaches use no Node.js API and compile without @types/node", () => {
+    const { diagnostics, files } = typecheckEntry(join(generated.dir, "index.ts"), "bundler");
+    expect(diagnostics).toEqual([]);
+    const reached = files.filter((file) => file.startsWith(generated.dir)).map((file) => file.slice(generated.dir.length + 1)).sort();
+    expect(reached).toEqual(["client.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["api-error", "client", "json-scan", "query", "request-body", "retry", "router", "server", "status", "table", "validate"].map((m) => `runtime/${m}.ts`)]);
+    for (const file of reached) expect(readFileSync(join(generated.dir, file), "utf8"), file).not.toMatch(/from "node:|\bBuffer\b|\bprocess\.|reference types="node"/);
   });
 });
 

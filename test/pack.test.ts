@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_SPEC, ROOT, tempDir } from "./helpers/run.js";
@@ -13,7 +13,9 @@ describe("packed install", () => {
     const result = spawnSync("npx", ["--no-install", "gen-binding", "--spec", EXAMPLE_SPEC, "--out", "generated"], { cwd: dir, encoding: "utf8" });
     expect(result.stderr).not.toContain("gen-binding:");
     expect(result.status).toBe(0);
-    expect(readdirSync(join(dir, "generated")).sort()).toEqual([".gen-binding.json", "client.ts", "handlers.ts", "index.ts", "kubeconfig.ts", "models.ts", "node.ts", "routes.ts"]);
-    expect(existsSync(join(dir, "node_modules", "gen-binding", "src"))).toBe(false);
+    expect(readdirSync(join(dir, "generated")).sort()).toEqual([".gen-binding.json", "client.ts", "handlers.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", "runtime"]);
+    // The package ships the runtime's sources (copied into every output), and no other source.
+    expect(readdirSync(join(dir, "node_modules", "gen-binding", "src"))).toEqual(["runtime"]);
+    expect(readdirSync(join(dir, "generated", "runtime")).sort()).toEqual(readdirSync(join(dir, "node_modules", "gen-binding", "src", "runtime")).sort());
   }, 180_000);
 });

@@ -65,7 +65,7 @@ const errorOf = (fn: () => unknown) => {
 describe("selectKind", () => {
   it("finds the kind by x-kubernetes-group-version-kind and keeps only its operations", () => {
     const selection = select(spec());
-    expect(selection.definitionName).toBe("io.k8s.api.core.v1.Binding");
+    expect(selection.kinds.map((k) => k.definitionName)).toEqual(["io.k8s.api.core.v1.Binding"]);
     expect(selection.operations.map((o) => o.operationId)).toEqual(["createCoreV1NamespacedBinding"]);
   });
 
@@ -97,7 +97,7 @@ describe("selectKind", () => {
     ["RoleBinding", "rbac.authorization.k8s.io/v1/RoleBinding"],
   ])("--kind %s selects %s", (kind, want) => {
     const model = buildModel(select(spec(), kind));
-    expect(model.kind.id).toBe(want);
+    expect(model.kinds.map((k) => k.id)).toEqual([want]);
   });
 
   it("works when definitions and operationIds are named differently (v1.Binding, createNamespacedBinding)", () => {
@@ -106,7 +106,7 @@ describe("selectKind", () => {
       Object.assign(d, JSON.parse(text));
     });
     const model = buildModel(select(doc));
-    expect(model.kind.typeName).toBe("Binding");
+    expect(model.kinds[0]!.typeName).toBe("Binding");
     expect(model.operations.map((o) => o.name)).toEqual(["createNamespacedBinding"]);
     expect(model.schemas.map((s) => s.name)).toEqual(["Binding", "ObjectMeta", "ObjectReference", "Status"]);
   });
@@ -115,7 +115,7 @@ describe("selectKind", () => {
     const doc = spec((d) => {
       d.definitions["v1.Binding"] = { $ref: "#/definitions/io.k8s.api.core.v1.Binding", "x-kubernetes-group-version-kind": [{ group: "", version: "v1", kind: "Binding" }] };
     });
-    expect(select(doc).definitionName).toBe("io.k8s.api.core.v1.Binding");
+    expect(select(doc).kinds[0]!.definitionName).toBe("io.k8s.api.core.v1.Binding");
   });
 
   it("names the closest kinds when the kind is not found", () => {

@@ -12,7 +12,7 @@ const SNAPSHOTS = join(import.meta.dirname, "__snapshots__");
 async function generateTree(spec: string, kind = "Binding"): Promise<{ dir: string; files: Record<string, string> }> {
   const dir = tempDir("snap");
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
-  await generate({ spec, out: dir, kind });
+  await generate({ spec, out: dir, kinds: [kind] });
   const files = readTree(dir);
   delete files["package.json"];
   return { dir, files };
@@ -27,6 +27,35 @@ describe("emitted files for specs/binding.swagger.json", async () => {
   });
 
   it.each(["nodenext", "bundler"] as const)("compile under tsc --strict with module resolution %s", (mode) => {
+    expect(typecheck(dir, mode)).toEqual([]);
+  });
+});
+
+describe("examples/k8s: Binding, Pod and Node in one output, for the example server and scheduler", async () => {
+  const { dir, files } = await generateTree(EXAMPLE_SPEC, "Binding,Pod,Node");
+  const committed = readTree(join(ROOT, "examples", "k8s"));
+
+  it("is what examples/gen-binding.config.json generates, byte for byte", () => {
+    // The handlers file is examples/server/handlers.ts (filled in by hand), which the manifest names.
+    delete files["handlers.ts"];
+    delete files[".gen-binding.json"];
+    delete committed[".gen-binding.json"];
+    expect(Object.keys(committed)).toEqual(Object.keys(files));
+    for (const name of Object.keys(files)) expect(committed[name], name).toBe(files[name]);
+  });
+
+  it("declares each shared definition once and has one client, one route table and one ApiError", () => {
+    const models = committed["models.ts"]!;
+    expect(models.match(/^export interface ObjectMeta \{/gm)).toHaveLength(1);
+    expect(committed["client.ts"]!.match(/^export function createClient\(/gm)).toHaveLength(1);
+    expect(committed["client.ts"]).toContain("listPodForAllNamespaces(");
+    expect(committed["client.ts"]).toContain("createNamespacedPodBinding(");
+    expect(committed["client.ts"]).toContain("listNode(");
+    expect(committed["routes.ts"]!.match(/^export interface Handlers \{/gm)).toHaveLength(1);
+    expect(Object.keys(committed).filter((name) => /class ApiError\b/.test(committed[name]!))).toEqual(["runtime/api-error.ts"]);
+  });
+
+  it.each(["nodenext", "bundler"] as const)("compiles under the strictest settings with module resolution %s", (mode) => {
     expect(typecheck(dir, mode)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // `npm run example:scheduler -- --server http://127.0.0.1:8080` (the example server), or with no --server the
 // current context of $KUBECONFIG / ~/.kube/config. `--every 2` keeps scheduling every 2 seconds.
 import { parseArgs } from "node:util";
-import { fromKubeconfig } from "../../out/kubeconfig.js";
+import { fromKubeconfig } from "../k8s/node.js";
 import { scheduleOnce } from "./scheduler.js";
 
 const { values } = parseArgs({ options: { server: { type: "string" }, token: { type: "string" }, name: { type: "string", default: "example-scheduler" }, every: { type: "string" } } });

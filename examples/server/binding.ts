@@ -1,27 +1,16 @@
-import type { Binding, Status } from "../../out/models.js";
-import { type HandlerResult, type Handlers, statusAnswer } from "../../out/routes.js";
+import type { Binding, Status } from "../k8s/models.js";
+import { type HandlerResult, statusAnswer } from "../k8s/routes.js";
 import type { ClusterStore } from "./store.js";
 
 /** The answer kube-apiserver gives a successful binding: a Status, not the Binding. */
 const BOUND: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
 
 /**
- * The two generated binding operations, implemented as kube-apiserver does (pkg/registry/core/pod/storage,
- * BindingREST): name check, validation, uid/resourceVersion preconditions, "already assigned" conflict,
- * then spec.nodeName, the binding's annotations and PodScheduled=True. `dryRun=All` runs every check and
- * changes nothing.
+ * A binding as kube-apiserver's BindingREST (pkg/registry/core/pod/storage) does it: validation,
+ * uid/resourceVersion preconditions, "already assigned" conflict, then spec.nodeName, the binding's
+ * annotations and PodScheduled=True. `dryRun` runs every check and changes nothing.
  */
-export function bindingHandlers(store: ClusterStore): Handlers {
-  return {
-    createNamespacedBinding: (request) => bind(store, request.params.namespace, request.body.metadata?.name ?? "", request.body, request.query.dryRun === "All"),
-    createNamespacedPodBinding: (request) => {
-      if (request.body.metadata?.name !== request.params.name) return statusAnswer(400, "BadRequest", "name in URL does not match name in Binding object");
-      return bind(store, request.params.namespace, request.params.name, request.body, request.query.dryRun === "All");
-    },
-  };
-}
-
-function bind(store: ClusterStore, namespace: string, name: string, binding: Binding, dryRun: boolean): HandlerResult<Status> {
+export function bind(store: ClusterStore, namespace: string, name: string, binding: Binding, dryRun: boolean): HandlerResult<Status> {
   const objectNamespace = binding.metadata?.namespace;
   if (objectNamespace && objectNamespace !== namespace) {
     return statusAnswer(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
@@ -32,13 +21,13 @@ function bind(store: ClusterStore, namespace: string, name: string, binding: Bin
   if (!pod) return statusAnswer(404, "NotFound", `pods "${name}" not found`, { name, kind: "pods" });
   const { uid, resourceVersion } = binding.metadata ?? {};
   const precondition =
-    uid && uid !== pod.metadata.uid
-      ? `UID in precondition: ${uid}, UID in object meta: ${pod.metadata.uid}`
-      : resourceVersion && resourceVersion !== pod.metadata.resourceVersion
-        ? `ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${pod.metadata.resourceVersion}`
+    uid && uid !== pod.metadata?.uid
+      ? `UID in precondition: ${uid}, UID in object meta: ${pod.metadata?.uid}`
+      : resourceVersion && resourceVersion !== pod.metadata?.resourceVersion
+        ? `ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${pod.metadata?.resourceVersion}`
         : undefined;
   if (precondition) return conflict("pods", name, `Precondition failed: ${precondition}`);
-  if (pod.spec.nodeName) return conflict("pods/binding", name, `pod ${name} is already assigned to node ${JSON.stringify(pod.spec.nodeName)}`);
+  if (pod.spec?.nodeName) return conflict("pods/binding", name, `pod ${name} is already assigned to node ${JSON.stringify(pod.spec.nodeName)}`);
   if (!dryRun) store.bindPod(namespace, name, binding.target.name!, binding.metadata?.annotations ?? {});
   return { status: 201, body: BOUND };
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequestListener } from "../../out/routes.js";
-import { bindingHandlers } from "./binding.js";
-import { serveRead } from "./reads.js";
+import { createRequestListener } from "../k8s/routes.js";
+import { serveDiscovery } from "./discovery.js";
+import { createHandlers } from "./handlers.js";
 import type { ClusterStore } from "./store.js";
 
 export interface ExampleServerOptions {
@@ -11,18 +11,19 @@ export interface ExampleServerOptions {
 }
 
 /**
- * A small Kubernetes API server for pods and bindings: the generated routes answer the binding operations
- * (with every request check they make), `serveRead` answers discovery and reads of pods and nodes.
+ * A small Kubernetes API server for pods, nodes and bindings: the generated routes answer every operation of
+ * the three kinds (with every request check they make; what this example does not model answers 501), and
+ * `serveDiscovery` answers the discovery documents tools look for first.
  */
 export function createExampleServer(store: ClusterStore, options: ExampleServerOptions = {}): Server {
   const allowed = (token: string | undefined) => options.token === undefined || token === options.token;
-  const bindings = createRequestListener(bindingHandlers(store), { authenticate: (token) => allowed(token) });
+  const routes = createRequestListener(createHandlers(store), { authenticate: (token) => allowed(token) });
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const address = server.address() as AddressInfo | null;
-    const read = serveRead(store, request.method ?? "GET", url.pathname, url.searchParams, address ? `127.0.0.1:${address.port}` : "127.0.0.1");
-    if (!read) return bindings(request, response);
-    const answer = allowed(bearer(request)) ? read : { status: 401, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 } };
+    const discovery = serveDiscovery(request.method ?? "GET", url.pathname, address ? `127.0.0.1:${address.port}` : "127.0.0.1");
+    if (!discovery) return routes(request, response);
+    const answer = allowed(bearer(request)) ? discovery : { status: 401, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 } };
     response.writeHead(answer.status, { "content-type": "application/json" });
     response.end(JSON.stringify(answer.body));
   });

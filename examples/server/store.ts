@@ -1,36 +1,4 @@
-/**
- * The example's in-memory cluster state: pods and nodes, with the few fields a scheduler reads. These are not
- * generated types (the generator emits Binding and what it references); they follow core/v1 Pod and Node.
- */
-export interface PodCondition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string;
-}
-
-export interface Pod {
-  apiVersion: "v1";
-  kind: "Pod";
-  metadata: {
-    name: string;
-    namespace: string;
-    uid: string;
-    resourceVersion: string;
-    creationTimestamp: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec: { nodeName?: string; schedulerName: string; containers: Array<{ name: string; image: string }> };
-  status: { phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown"; conditions?: PodCondition[] };
-}
-
-export interface Node {
-  apiVersion: "v1";
-  kind: "Node";
-  metadata: { name: string; uid: string; resourceVersion: string; creationTimestamp: string; labels?: Record<string, string> };
-  status: { conditions: Array<{ type: "Ready"; status: "True" | "False" }> };
-}
+import type { Node, Pod, PodCondition } from "../k8s/models.js";
 
 /** What a new pod needs; the store fills in uid, resourceVersion, timestamps and status. */
 export interface PodSeed {
@@ -43,7 +11,11 @@ export interface PodSeed {
 
 const EPOCH = "2026-01-01T00:00:00Z";
 
-/** Pods and nodes kept in memory, with one resourceVersion counter for the whole store, as etcd has. */
+/**
+ * The example's in-memory cluster state: pods and nodes, of the generated `Pod` and `Node` types, with one
+ * resourceVersion counter for the whole store, as etcd has. Every stored object has its metadata name,
+ * namespace (pods), uid, resourceVersion and creationTimestamp set; readers get copies.
+ */
 export class ClusterStore {
   private readonly pods = new Map<string, Pod>();
   private readonly nodes = new Map<string, Node>();
@@ -63,7 +35,7 @@ export class ClusterStore {
       status: { conditions: [{ type: "Ready", status: "True" }] },
     };
     this.nodes.set(name, node);
-    return node;
+    return structuredClone(node);
   }
 
   /** Adds a pod: Pending and unscheduled unless `nodeName` is given. */
@@ -78,7 +50,7 @@ export class ClusterStore {
     };
     if (seed.nodeName) assign(pod, seed.nodeName, {}, EPOCH);
     this.pods.set(key(namespace, seed.name), pod);
-    return pod;
+    return structuredClone(pod);
   }
 
   /** A copy of one pod, or undefined. */
@@ -89,19 +61,21 @@ export class ClusterStore {
 
   /** Copies of the pods of one namespace (or all), sorted by namespace and name. */
   listPods(namespace?: string): Pod[] {
-    return [...this.pods.values()]
-      .filter((pod) => namespace === undefined || pod.metadata.namespace === namespace)
-      .sort((a, b) => key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)))
-      .map((pod) => structuredClone(pod));
+    return [...this.pods.entries()]
+      .filter(([, pod]) => namespace === undefined || pod.metadata?.namespace === namespace)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, pod]) => structuredClone(pod));
   }
 
+  /** A copy of one node, or undefined. */
   node(name: string): Node | undefined {
     const node = this.nodes.get(name);
     return node && structuredClone(node);
   }
 
+  /** Copies of the nodes, sorted by name. */
   listNodes(): Node[] {
-    return [...this.nodes.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((node) => structuredClone(node));
+    return [...this.nodes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, node]) => structuredClone(node));
   }
 
   /** The current resourceVersion of the store, for list answers. */
@@ -114,7 +88,7 @@ export class ClusterStore {
     const pod = this.pods.get(key(namespace, name));
     if (!pod) throw new Error(`no pod ${namespace}/${name}`);
     assign(pod, nodeName, annotations, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
-    pod.metadata.resourceVersion = this.nextVersion();
+    pod.metadata = { ...pod.metadata, resourceVersion: this.nextVersion() };
   }
 
   private nextVersion(): string {
@@ -129,9 +103,9 @@ function key(namespace: string, name: string): string {
 
 /** What the apiserver does to a pod on a binding: node name, merged annotations, PodScheduled=True. */
 function assign(pod: Pod, nodeName: string, annotations: Record<string, string>, now: string): void {
-  pod.spec.nodeName = nodeName;
-  if (Object.keys(annotations).length) pod.metadata.annotations = { ...pod.metadata.annotations, ...annotations };
-  const scheduled: PodCondition = { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now };
-  const conditions = (pod.status.conditions ?? []).filter((condition) => condition.type !== "PodScheduled");
-  pod.status.conditions = [...conditions, scheduled];
+  pod.spec = { containers: [], ...pod.spec, nodeName };
+  if (Object.keys(annotations).length) pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...annotations } };
+  const scheduled: PodCondition = { type: "PodScheduled", status: "True", lastTransitionTime: now };
+  const conditions = (pod.status?.conditions ?? []).filter((condition) => condition.type !== "PodScheduled");
+  pod.status = { ...pod.status, conditions: [...conditions, scheduled] };
 }

@@ -1,7 +1,7 @@
 import type { ApiModel, OperationModel, ParameterModel } from "../model.js";
-import { docComment, propertyAccess, propertyKey, stringLiteral } from "./text.js";
+import { docComment, propertyKey, stringLiteral } from "./text.js";
 
-/** One parameter as both the client and the routes present it. */
+/** One parameter as the client and the routes declare it. */
 export interface ParameterView {
   /** The wire name, as the document has it (not escaped: for lookups, never for output). */
   name: string;
@@ -9,27 +9,24 @@ export interface ParameterView {
   key: string;
   /** The wire name as a string literal. */
   nameLiteral: string;
-  /** `params.namespace` */
-  access: string;
   optional: boolean;
   type: string;
   doc: string;
-  /** Runtime description for the routes' query parser. */
-  spec: string;
 }
 
-/** One operation as both the client and the routes present it. */
+/** One operation as the client and the routes present it. */
 export interface OperationView {
   name: string;
   /** `CreateNamespacedBinding`: prefix of the operation's own type names. */
   typeName: string;
   doc: string;
-  method: string;
-  methodLiteral: string;
-  pathLiteral: string;
-  operationIdLiteral: string;
   pathParams: ParameterView[];
-  queryParams: ParameterView[];
+  /** ` extends Pick<QueryParameters, "a" | "b">` for the client's params, or "". */
+  clientExtends: string;
+  /** Query parameters the client declares itself: other variants than the catalog's, and renamed ones. */
+  clientQuery: ParameterView[];
+  /** The type of the routes' `request.query`. */
+  routeQueryType: string;
   hasBody: boolean;
   bodyType: string;
   bodyOptional: boolean;
@@ -37,60 +34,133 @@ export interface OperationView {
   resultType: string;
   /** Union of the 2xx status codes (`200 | 201 | 202`). */
   statusType: string;
-  /** Status a route stub answers with by default. */
+  /** Status a handler answers with when it sets none. */
   defaultStatus: number;
-  patchTypes: string[];
   patchTypeUnion: string;
-  contentTypesLiteral: string;
 }
 
 const TS_TYPES: Record<ParameterModel["type"], string> = { string: "string", boolean: "boolean", integer: "number", number: "number" };
 
+/**
+ * Query parameters are described once, in the `QueryParameters` interface, and operations pick theirs from
+ * it: Kubernetes repeats a dozen parameters, with the same text, on a thousand operations. A name with
+ * several variants (another type, text or requiredness) is catalogued with the variant most operations have;
+ * the others are declared by their operations.
+ */
+export function queryCatalog(model: ApiModel): Map<string, ParameterModel> {
+  const counts = new Map<string, Map<string, { parameter: ParameterModel; count: number }>>();
+  for (const op of model.operations) {
+    for (const parameter of op.queryParams) {
+      const variants = counts.get(parameter.name) ?? new Map();
+      const key = variantKey(parameter);
+      variants.set(key, { parameter, count: (variants.get(key)?.count ?? 0) + 1 });
+      counts.set(parameter.name, variants);
+    }
+  }
+  const catalog = new Map<string, ParameterModel>();
+  for (const name of [...counts.keys()].sort()) {
+    const [best] = [...counts.get(name)!.entries()].sort(([ka, a], [kb, b]) => b.count - a.count || (ka < kb ? -1 : ka > kb ? 1 : 0));
+    catalog.set(name, best![1].parameter);
+  }
+  return catalog;
+}
+
+const variantKeys = new WeakMap<ParameterModel, string>();
+
+/** What tells two variants of a parameter apart (memoized: a thousand operations share a dozen parameters). */
+function variantKey(parameter: ParameterModel): string {
+  let key = variantKeys.get(parameter);
+  if (key === undefined) variantKeys.set(parameter, (key = JSON.stringify([parameter.type, parameter.enum ?? null, parameter.description ?? null, parameter.required])));
+  return key;
+}
+
+/** True when the operation's parameter is the catalogued variant of its name. */
+export function isCatalogued(parameter: ParameterModel, catalog: ReadonlyMap<string, ParameterModel>): boolean {
+  const entry = catalog.get(parameter.name);
+  return entry !== undefined && variantKey(entry) === variantKey(parameter);
+}
+
 /** Computes the per-operation view shared by the client and route emitters. */
-export function operationViews(model: ApiModel): OperationView[] {
+export function operationViews(model: ApiModel, catalog: ReadonlyMap<string, ParameterModel> = queryCatalog(model)): OperationView[] {
   return model.operations.map((op) => {
     const resultTypes = [...new Set(op.responses.flatMap((r) => r.typeNames))];
     const statuses = op.responses.map((r) => r.status);
-    const patchTypes = op.patchTypes.map(stringLiteral);
+    const clientKeys = clientQueryKeys(op);
+    const clientPicked = op.queryParams.filter((p) => isCatalogued(p, catalog) && clientKeys.get(p.name) === p.name);
+    const routePicked = op.queryParams.filter((p) => isCatalogued(p, catalog));
+    const routeOwn = op.queryParams.filter((p) => !isCatalogued(p, catalog)).map((p) => parameterView(p));
     return {
       name: op.name,
       typeName: op.name[0]!.toUpperCase() + op.name.slice(1),
       doc: operationDoc(op, "  "),
-      method: op.method,
-      methodLiteral: stringLiteral(op.method),
-      pathLiteral: stringLiteral(op.path),
-      operationIdLiteral: stringLiteral(op.operationId),
-      pathParams: op.pathParams.map(parameterView),
-      queryParams: op.queryParams.map(parameterView),
+      pathParams: op.pathParams.map((p) => parameterView(p)),
+      clientExtends: clientPicked.length ? ` extends Pick<QueryParameters, ${clientPicked.map((p) => stringLiteral(p.name)).join(" | ")}>` : "",
+      clientQuery: op.queryParams.filter((p) => !clientPicked.includes(p)).map((p) => parameterView(p, clientKeys.get(p.name))),
+      routeQueryType: routeQueryType(routePicked, routeOwn),
       hasBody: op.body !== undefined,
       bodyType: op.body?.typeName ?? "never",
       bodyOptional: op.body !== undefined && !op.body.required,
       resultType: resultTypes.length ? resultTypes.join(" | ") : "unknown",
       statusType: statuses.length ? statuses.join(" | ") : "number",
-      defaultStatus: statuses.includes(op.action === "post" ? 201 : 200) ? (op.action === "post" ? 201 : 200) : (statuses[0] ?? 200),
-      patchTypes,
-      patchTypeUnion: patchTypes.join(" | "),
-      contentTypesLiteral: `[${(op.patchTypes.length ? op.patchTypes : ["application/json"]).map(stringLiteral).join(", ")}]`,
+      defaultStatus: defaultStatus(op),
+      patchTypeUnion: op.patchTypes.map(stringLiteral).join(" | "),
     };
   });
+}
+
+/** The status a handler answers with when it sets none: 201 for creates that declare it, else 200 or the first 2xx. */
+export function defaultStatus(op: OperationModel): number {
+  const statuses = op.responses.map((r) => r.status);
+  const preferred = op.action === "post" ? 201 : 200;
+  return statuses.includes(preferred) ? preferred : (statuses[0] ?? 200);
+}
+
+/**
+ * The client takes path parameters, the body and query parameters in one flat object, so a query parameter
+ * named like another member (`body`, `contentType`, a path parameter) gets a `Query` suffix there; it is
+ * still sent under its own name. Returns wire name -> key.
+ */
+export function clientQueryKeys(op: OperationModel): Map<string, string> {
+  const reserved = new Set([...op.pathParams.map((p) => p.name), ...(op.body ? ["body"] : []), ...(op.patchTypes.length ? ["contentType"] : [])]);
+  const taken = new Set([...reserved, ...op.queryParams.map((p) => p.name)]);
+  const keys = new Map<string, string>();
+  for (const param of op.queryParams) {
+    if (!reserved.has(param.name)) {
+      keys.set(param.name, param.name);
+      continue;
+    }
+    let name = `${param.name}Query`;
+    while (taken.has(name)) name += "_";
+    taken.add(name);
+    keys.set(param.name, name);
+  }
+  return keys;
+}
+
+function routeQueryType(picked: readonly ParameterModel[], own: readonly ParameterView[]): string {
+  const pick = picked.length ? `Pick<QueryParameters, ${picked.map((p) => stringLiteral(p.name)).join(" | ")}>` : "";
+  if (own.length === 0) return pick || "{}";
+  const members = own.map((p) => `${p.doc ? `${p.doc}\n` : ""}    ${p.key}${p.optional ? "?" : ""}: ${p.type};`).join("\n");
+  return `${pick ? `${pick} & ` : ""}{\n${members}\n  }`;
 }
 
 function operationDoc(op: OperationModel, indent: string): string {
   return docComment([op.description, `\`${op.method} ${op.path}\` (operationId \`${op.operationId}\`)`, op.deprecated ? "@deprecated" : undefined], indent);
 }
 
-function parameterView(parameter: ParameterModel): ParameterView {
-  const type = parameter.enum ? parameter.enum.map(stringLiteral).join(" | ") : TS_TYPES[parameter.type];
-  const spec = { type: parameter.type, ...(parameter.enum ? { enum: parameter.enum } : {}) };
+/** A parameter's TypeScript type: its allowed values, or its JSON type. */
+export function parameterType(parameter: ParameterModel): string {
+  return parameter.enum ? parameter.enum.map(stringLiteral).join(" | ") : TS_TYPES[parameter.type];
+}
+
+export function parameterView(parameter: ParameterModel, key = parameter.name): ParameterView {
   return {
     name: parameter.name,
-    key: propertyKey(parameter.name),
+    key: propertyKey(key),
     nameLiteral: stringLiteral(parameter.name),
-    access: propertyAccess("params", parameter.name),
     optional: !parameter.required,
-    type,
+    type: parameterType(parameter),
     doc: docComment([parameter.description], "  "),
-    spec: JSON.stringify(spec).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029"),
   };
 }
 
@@ -101,3 +171,4 @@ export function referencedTypes(model: ApiModel, views: readonly OperationView[]
   for (const view of views) for (const part of `${view.bodyType} | ${view.resultType}`.split(" | ")) if (known.has(part)) names.add(part);
   return [...names].sort();
 }
+

@@ -7,13 +7,12 @@ import { EXAMPLE_SPEC, tempDir } from "./run.js";
  * Generates the example into a fresh folder and imports the emitted modules, so tests run the real
  * generated code. Typed loosely on purpose: the compile tests check the types.
  */
-export async function loadGenerated(spec = EXAMPLE_SPEC, kind = "Binding"): Promise<{ dir: string; client: any; routes: any; node: any; kubeconfig: any }> {
+export async function loadGenerated(spec = EXAMPLE_SPEC, kind = "Binding"): Promise<{ dir: string; client: any; routes: any; node: any }> {
   const dir = tempDir("gen");
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
   await generate({ spec, out: dir, kind });
   const client = await import(join(dir, "client.ts"));
   const routes = await import(join(dir, "routes.ts"));
   const node = await import(join(dir, "node.ts"));
-  const kubeconfig = await import(join(dir, "kubeconfig.ts"));
-  return { dir, client, routes, node, kubeconfig };
+  return { dir, client, routes, node };
 }

@@ -39,10 +39,13 @@ export function runCli(args: string[], options: { input?: string; cwd?: string }
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Every file of a folder as name -> content. */
+/** Every file of a folder and its subfolders as relative path (`runtime/client.ts`) -> content, sorted. */
 export function readTree(dir: string): Record<string, string> {
   const tree: Record<string, string> = {};
   if (!existsSync(dir)) return tree;
-  for (const name of readdirSync(dir).sort()) tree[name] = readFileSync(join(dir, name), "utf8");
-  return tree;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile())) {
+    const path = join(entry.parentPath, entry.name);
+    tree[path.slice(dir.length + 1)] = readFileSync(path, "utf8");
+  }
+  return Object.fromEntries(Object.entries(tree).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

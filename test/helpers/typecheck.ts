@@ -54,3 +54,14 @@ export function typecheckFolders(dirs: readonly string[], mode: keyof typeof MOD
     return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
 }
+
+/**
+ * Type-checks one entry module and what it imports, without @types/node (a browser or bundler project):
+ * the diagnostics, and the files the program reached.
+ */
+export function typecheckEntry(entry: string, mode: keyof typeof MODULE_SETTINGS): { diagnostics: string[]; files: string[] } {
+  const options = { ...STRICTEST, ...MODULE_SETTINGS[mode], types: [] };
+  const program = ts.createProgram({ rootNames: [entry], options });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+  return { diagnostics, files: program.getSourceFiles().map((f) => f.fileName) };
+}

@@ -1,0 +1,160 @@
+// gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
+// repository (src/runtime/kubeconfig.ts), never in an output: the next run would put it back.
+// Node.js only, like node.ts. Reads kubeconfig files without a YAML dependency: kubectl writes block-style
+// YAML (or JSON), and the subset yaml-subset.ts parses covers what it writes; anything else is refused by name.
+/// <reference types="node" />
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { type ClusterOptions, fileToken, nodeFetch } from "./node.js";
+import { parseYamlSubset } from "./yaml-subset.js";
+
+type Entry = Record<string, unknown>;
+
+/**
+ * Client options from a kubeconfig, as kubectl reads it: `path`, else every file in `$KUBECONFIG` (merged,
+ * the first file that sets a name or the current context wins), else `~/.kube/config`; the given `context`,
+ * else `current-context`. Supports `server`, `certificate-authority(-data)`, `insecure-skip-tls-verify`,
+ * `tls-server-name`, `token`, `tokenFile`, `client-certificate(-data)` and `client-key(-data)`; refuses exec
+ * and auth-provider plugins, basic auth and proxies with a message that says so.
+ */
+export function fromKubeconfig(path?: string, context?: string): ClusterOptions {
+  const files = path !== undefined ? [path] : kubeconfigPaths();
+  const where = files.join(delimiter);
+  const loaded = files.filter((file) => path !== undefined || existsSync(file)).map(loadKubeconfig);
+  if (loaded.length === 0)
+    throw new Error(`fromKubeconfig: no kubeconfig found (looked at ${where})`);
+  const contextName =
+    context ??
+    loaded
+      .map((config) => config["current-context"])
+      .find((name) => typeof name === "string" && name !== "");
+  if (typeof contextName !== "string")
+    throw new Error(`fromKubeconfig: ${where} sets no current-context; name a context`);
+  const ctx = named(loaded, "contexts", "context", contextName, where);
+  const clusterName = String(ctx["cluster"] ?? "");
+  const userName = ctx["user"] === undefined ? undefined : String(ctx["user"]);
+  const cluster = named(loaded, "clusters", "cluster", clusterName, where);
+  const user = userName === undefined ? {} : named(loaded, "users", "user", userName, where);
+  refuseUnsupported(cluster, user, clusterName, userName ?? "");
+
+  const server = cluster["server"];
+  if (typeof server !== "string" || server === "")
+    throw new Error(`fromKubeconfig: cluster "${clusterName}" has no server`);
+  const insecure = cluster["insecure-skip-tls-verify"] === true;
+  const ca = bytes(cluster, "certificate-authority");
+  if (insecure && ca !== undefined)
+    throw new Error(
+      `fromKubeconfig: cluster "${clusterName}" sets both a certificate authority and insecure-skip-tls-verify; kubectl refuses that too`,
+    );
+  const options: ClusterOptions = {
+    baseUrl: server,
+    fetch: nodeFetch({
+      ca,
+      cert: bytes(user, "client-certificate"),
+      key: bytes(user, "client-key"),
+      insecureSkipTlsVerify: insecure,
+      serverName: optionalString(cluster["tls-server-name"]),
+    }),
+  };
+  if (typeof user["token"] === "string" && user["token"] !== "") options.token = user["token"];
+  else if (typeof user["tokenFile"] === "string") options.token = fileToken(user["tokenFile"]);
+  if (typeof ctx["namespace"] === "string" && ctx["namespace"] !== "")
+    options.namespace = ctx["namespace"];
+  return options;
+}
+
+function kubeconfigPaths(): string[] {
+  const variable = process.env["KUBECONFIG"];
+  const listed = variable?.split(delimiter).filter((file) => file !== "") ?? [];
+  return listed.length ? listed : [join(homedir(), ".kube", "config")];
+}
+
+/** Reads one kubeconfig; file paths in it become absolute, relative to the file, as kubectl resolves them. */
+function loadKubeconfig(file: string): Entry {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(
+      `fromKubeconfig: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let config: unknown;
+  try {
+    config = text.trimStart().startsWith("{") ? JSON.parse(text) : parseYamlSubset(text);
+  } catch (error) {
+    throw new Error(`fromKubeconfig: ${file}: ${(error as Error).message}`);
+  }
+  if (!isEntry(config))
+    throw new Error(`fromKubeconfig: ${file} is not a kubeconfig (expected a mapping at the top)`);
+  for (const [list, field, keys] of [
+    ["clusters", "cluster", ["certificate-authority"]],
+    ["users", "user", ["client-certificate", "client-key", "tokenFile"]],
+  ] as const) {
+    for (const item of Array.isArray(config[list]) ? config[list] : []) {
+      const entry = isEntry(item) && isEntry(item[field]) ? item[field] : undefined;
+      for (const key of keys)
+        if (entry && typeof entry[key] === "string" && !isAbsolute(entry[key]))
+          entry[key] = resolve(dirname(file), entry[key]);
+    }
+  }
+  return config;
+}
+
+function named(configs: Entry[], list: string, field: string, name: string, where: string): Entry {
+  const names: string[] = [];
+  for (const config of configs) {
+    for (const item of Array.isArray(config[list]) ? config[list] : []) {
+      if (!isEntry(item)) continue;
+      if (item["name"] === name) return isEntry(item[field]) ? item[field] : {};
+      names.push(String(item["name"]));
+    }
+  }
+  throw new Error(
+    `fromKubeconfig: ${field} "${name}" not found in ${where}${names.length ? ` (${list}: ${names.join(", ")})` : ""}`,
+  );
+}
+
+function refuseUnsupported(
+  cluster: Entry,
+  user: Entry,
+  clusterName: string,
+  userName: string,
+): void {
+  const exec = user["exec"];
+  if (isEntry(exec)) {
+    throw new Error(
+      `fromKubeconfig: user "${userName}" gets its credentials from an exec plugin (${JSON.stringify(exec["command"])}), which this client does not run; run it yourself and pass the token as the token option`,
+    );
+  }
+  if (isEntry(user["auth-provider"])) {
+    throw new Error(
+      `fromKubeconfig: user "${userName}" uses the auth-provider plugin ${JSON.stringify(user["auth-provider"]["name"])}, which this client does not run; pass a token as the token option`,
+    );
+  }
+  if (user["username"] !== undefined || user["password"] !== undefined)
+    throw new Error(
+      `fromKubeconfig: user "${userName}" uses basic auth (username/password), which this client does not support`,
+    );
+  if (cluster["proxy-url"] !== undefined)
+    throw new Error(
+      `fromKubeconfig: cluster "${clusterName}" sets proxy-url, which this client does not support`,
+    );
+}
+
+/** `<key>-data` (base64) or the file `<key>` names. */
+function bytes(entry: Entry, key: string): Uint8Array | undefined {
+  const data = entry[`${key}-data`];
+  if (typeof data === "string" && data !== "") return Buffer.from(data, "base64");
+  const file = entry[key];
+  return typeof file === "string" && file !== "" ? readFileSync(file) : undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function isEntry(value: unknown): value is Entry {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,174 @@
+// gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
+// repository (src/runtime/request-body.ts), never in an output: the next run would put it back.
+import { MAX_JSON_DEPTH, scanJson } from "./json-scan.js";
+import { type Status, statusObject } from "./status.js";
+
+/** A request body as read: its bytes, or why there are none. */
+export type BodyRead = { bytes: Uint8Array } | { failure: "too-large" | "timeout" | "unreadable" };
+
+/** A JSON body: its value (undefined when empty) and the duplicate keys of its text; or the answer refusing it. */
+export type JsonBody =
+  { value: unknown; duplicates: string[] } | { error: Status & { code: number }; close: boolean };
+
+/**
+ * Checks the media type, reads the body within `limit` bytes and `timeoutMs`, and parses it as JSON: not
+ * UTF-8, nested deeper than the apiserver allows, or not JSON is a 400; a stalled or broken body also closes
+ * the connection (it is in an unknown state).
+ */
+export async function readJsonBody(
+  contentType: string | undefined,
+  accepted: readonly string[],
+  read: () => Promise<BodyRead>,
+  limit: number,
+  timeoutMs: number,
+): Promise<JsonBody> {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!accepted.includes(mediaType)) {
+    const message = `the body of the request was in an unknown format (${mediaType ? JSON.stringify(mediaType) : "no Content-Type"}); accepted media types: ${accepted.join(", ")}`;
+    return { error: statusObject(415, "UnsupportedMediaType", message), close: false };
+  }
+  const body = await read();
+  if ("failure" in body && body.failure === "too-large")
+    return {
+      error: statusObject(
+        413,
+        "RequestEntityTooLarge",
+        `the request body is larger than the limit of ${limit} bytes`,
+      ),
+      close: false,
+    };
+  if ("failure" in body && body.failure === "timeout")
+    return {
+      error: statusObject(
+        408,
+        "Timeout",
+        `the request body was not received within ${timeoutMs} ms`,
+      ),
+      close: true,
+    };
+  if ("failure" in body)
+    return {
+      error: statusObject(400, "BadRequest", "the request body could not be read"),
+      close: true,
+    };
+  if (body.bytes.length === 0) return { value: undefined, duplicates: [] };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body.bytes);
+  } catch {
+    return {
+      error: statusObject(400, "BadRequest", "the request body is not valid UTF-8"),
+      close: false,
+    };
+  }
+  const scan = scanJson(text);
+  if (scan.tooDeep)
+    return {
+      error: statusObject(
+        400,
+        "BadRequest",
+        `the request body is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      ),
+      close: false,
+    };
+  try {
+    return { value: JSON.parse(text), duplicates: scan.duplicates };
+  } catch (error) {
+    return {
+      error: statusObject(
+        400,
+        "BadRequest",
+        `the request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`,
+      ),
+      close: false,
+    };
+  }
+}
+
+/** A web ReadableStream as an async iterable. */
+export async function* streamChunks(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/**
+ * Reads a body up to `limit` bytes and `timeoutMs`. Iterates by hand and never ends the iterator early:
+ * ending it would destroy a node request and its socket before the 413 or 408 could be sent.
+ */
+export async function readChunks(
+  body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
+  limit: number,
+  contentLength: string | null | undefined,
+  timeoutMs: number,
+): Promise<BodyRead> {
+  if (contentLength != null && Number(contentLength) > limit) return { failure: "too-large" };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<BodyRead>((resolve) => {
+    timer = setTimeout(() => resolve({ failure: "timeout" }), timeoutMs);
+  });
+  try {
+    return await Promise.race([collectChunks(body, limit), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Reads and drops the rest of a refused body, up to `budget` bytes, so that the client, still sending, can
+ * read the 413 (closing on unread data resets the connection and loses the answer). Past the budget the
+ * connection stays stalled until the server's own request timeout ends it.
+ */
+async function drain(
+  iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array>,
+  budget: number,
+): Promise<void> {
+  try {
+    for (let drained = 0; drained < budget;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      drained += next.value.length;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+}
+
+async function collectChunks(
+  body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
+  limit: number,
+): Promise<BodyRead> {
+  const iterator =
+    Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const bytes =
+        typeof next.value === "string" ? new TextEncoder().encode(next.value) : next.value;
+      size += bytes.length;
+      if (size > limit) {
+        void drain(iterator, limit * 4);
+        return { failure: "too-large" };
+      }
+      chunks.push(bytes);
+    }
+  } catch {
+    // The client went away, or the stream broke.
+    return { failure: "unreadable" };
+  }
+  const result = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    result.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { bytes: result };
+}

@@ -1,0 +1,280 @@
+// gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
+// repository (src/runtime/validate.ts), never in an output: the next run would put it back.
+import { type Status, statusObject } from "./status.js";
+import type { KindSpec, NameRule } from "./table.js";
+
+/**
+ * The compact JSON schema of the models that request bodies are checked against: t = type (`string`,
+ * `integer`, `number`, `boolean`, `int-or-string`, `array`, `map`, `object`, `ref`, `any`), p = properties,
+ * q = required properties, i = items, v = map values, r = model name, e = allowed values.
+ */
+export interface Shape {
+  t: string;
+  p?: Record<string, Shape>;
+  q?: string[];
+  i?: Shape;
+  v?: Shape;
+  r?: string;
+  e?: unknown[];
+}
+
+/** One reason a body is invalid, as the apiserver reports it in `details.causes`. */
+export interface Cause {
+  reason:
+    "FieldValueRequired" | "FieldValueTypeInvalid" | "FieldValueNotSupported" | "FieldValueInvalid";
+  message: string;
+  field: string;
+}
+
+/** How deep the models are checked. */
+const MAX_DEPTH = 100;
+
+/** What checking a value found: problems (a 422) and fields the schema does not know (for `fieldValidation`). */
+export interface CheckResult {
+  problems: Cause[];
+  unknown: string[];
+}
+
+/** Checks a value against the shape of model `type`. */
+export function checkBody(
+  value: unknown,
+  type: string,
+  shapes: Readonly<Record<string, Shape>>,
+): CheckResult {
+  const result: CheckResult = { problems: [], unknown: [] };
+  checkValue(value, { t: "ref", r: type }, "", result, shapes, 0);
+  return result;
+}
+
+function checkValue(
+  value: unknown,
+  shape: Shape,
+  field: string,
+  result: CheckResult,
+  shapes: Readonly<Record<string, Shape>>,
+  depth: number,
+): void {
+  const { problems, unknown } = result;
+  if (depth > MAX_DEPTH) {
+    problems.push({
+      reason: "FieldValueInvalid",
+      message: `nested more than ${MAX_DEPTH} levels deep`,
+      field,
+    });
+    return;
+  }
+  if (shape.t === "ref") {
+    // A reference is no level of the data: follow it (and aliases of aliases, a bounded number of them).
+    let target: Shape | undefined = shape;
+    for (let hops = 0; target?.t === "ref" && hops <= MAX_DEPTH; hops++) {
+      target = Object.hasOwn(shapes, target.r!) ? shapes[target.r!] : undefined;
+    }
+    if (target && target.t !== "ref") checkValue(value, target, field, result, shapes, depth);
+    return;
+  }
+  if (value === null) return; // Kubernetes treats null as "not set".
+  const typeError = (expected: string) =>
+    problems.push({
+      reason: "FieldValueTypeInvalid",
+      message: `Invalid value: ${describe(value)}: must be ${expected}`,
+      field,
+    });
+  switch (shape.t) {
+    case "string":
+      if (typeof value !== "string") return void typeError("a string");
+      break;
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value))
+        return void typeError("an integer");
+      break;
+    case "number":
+      if (typeof value !== "number") return void typeError("a number");
+      break;
+    case "boolean":
+      if (typeof value !== "boolean") return void typeError("a boolean");
+      break;
+    case "int-or-string":
+      if (typeof value !== "string" && !(typeof value === "number" && Number.isInteger(value)))
+        return void typeError("an integer or a string");
+      break;
+    case "array":
+      if (!Array.isArray(value)) return void typeError("an array");
+      value.forEach((item, index) =>
+        checkValue(item, shape.i!, `${field}[${index}]`, result, shapes, depth + 1),
+      );
+      return;
+    case "map":
+      if (!isPlainObject(value)) return void typeError("an object");
+      for (const [key, item] of Object.entries(value))
+        checkValue(item, shape.v!, `${field}[${key}]`, result, shapes, depth + 1);
+      return;
+    case "object":
+      if (!isPlainObject(value)) return void typeError("an object");
+      for (const name of shape.q ?? []) {
+        if (!Object.hasOwn(value, name) || value[name] === null)
+          problems.push({
+            reason: "FieldValueRequired",
+            message: "Required value",
+            field: join(field, name),
+          });
+      }
+      for (const [name, item] of Object.entries(value)) {
+        const property = shape.p && Object.hasOwn(shape.p, name) ? shape.p[name] : undefined;
+        if (property) checkValue(item, property, join(field, name), result, shapes, depth + 1);
+        else unknown.push(join(field, name));
+      }
+      return;
+  }
+  if (shape.e && !shape.e.includes(value)) {
+    problems.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${describe(value)}: supported values: ${shape.e.map((v) => JSON.stringify(v)).join(", ")}`,
+      field,
+    });
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function join(field: string, name: string): string {
+  return field ? `${field}.${name}` : name;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
+}
+
+/** The 422 `Invalid` answer for a body, one cause per field, sorted by field. */
+export function invalid(
+  typeName: string,
+  group: string,
+  body: unknown,
+  params: Record<string, string>,
+  causes: Cause[],
+): Status & { code: number } {
+  const metadata = (body as { metadata?: { name?: unknown } } | null)?.metadata;
+  const name = typeof metadata?.name === "string" ? metadata.name : (params["name"] ?? "");
+  const sorted = [...causes].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+  const summary = sorted.map((c) => `${c.field || "<body>"}: ${c.message}`).join(", ");
+  return statusObject(
+    422,
+    "Invalid",
+    `${typeName} ${JSON.stringify(name)} is invalid: ${summary}`,
+    { name, group, kind: typeName, causes: sorted },
+  );
+}
+
+/** What a path segment may not be or hold once decoded, as the apiserver checks names in paths. */
+export function pathSegmentProblems(value: string): string[] {
+  if (value === "." || value === "..") return [`may not be '${value}'`];
+  const problems = ["/", "%"].filter((c) => value.includes(c)).map((c) => `may not contain '${c}'`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) problems.push("may not contain control characters");
+  return problems;
+}
+
+const NAME_PATTERNS: Record<
+  Exclude<NameRule, "segment">,
+  { max: number; pattern: RegExp; message: string }
+> = {
+  subdomain: {
+    max: 253,
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    message:
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  },
+  label: {
+    max: 63,
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    message:
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+  },
+  label1035: {
+    max: 63,
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    message:
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+  },
+};
+
+/** The apiserver's messages for each rule a name breaks (empty when the name is fine). */
+export function nameProblems(name: string, rule: NameRule): string[] {
+  if (rule === "segment") return pathSegmentProblems(name);
+  const { max, pattern, message } = NAME_PATTERNS[rule];
+  const problems = name.length > max ? [`must be no more than ${max} characters`] : [];
+  return pattern.test(name) ? problems : [...problems, message];
+}
+
+/** The apiserver's message for a name that breaks `rule` (its rules joined), or undefined when it is fine. */
+export function nameProblem(name: string, rule: NameRule): string | undefined {
+  return nameProblems(name, rule).join(";") || undefined;
+}
+
+/** `metadata.name` and `metadata.namespace` of an object of a kind, checked as the apiserver does on create and update. */
+export function checkObjectNames(body: unknown, rule: NameRule): Cause[] {
+  const metadata = (body as { metadata?: { name?: unknown; namespace?: unknown } } | null)
+    ?.metadata;
+  const causes: Cause[] = [];
+  for (const [key, keyRule] of [
+    ["name", rule],
+    ["namespace", "label"],
+  ] as const) {
+    const value = metadata?.[key];
+    if (typeof value !== "string" || value === "") continue;
+    for (const problem of nameProblems(value, keyRule)) {
+      causes.push({
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(value)}: ${problem}`,
+        field: `metadata.${key}`,
+      });
+    }
+  }
+  return causes;
+}
+
+/** `kind` and `apiVersion` of a body, when it says them, must be the endpoint's. */
+export function checkTypeMeta(body: unknown, kind: KindSpec): string | undefined {
+  const { kind: bodyKind, apiVersion } = body as { kind?: unknown; apiVersion?: unknown };
+  const expectedApiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  if (bodyKind !== undefined && bodyKind !== kind.kind)
+    return `the kind in the body (${JSON.stringify(bodyKind)}) does not match the expected kind (${JSON.stringify(kind.kind)})`;
+  if (apiVersion !== undefined && apiVersion !== expectedApiVersion) {
+    return `the API version in the body (${JSON.stringify(apiVersion)}) does not match the expected API version (${JSON.stringify(expectedApiVersion)})`;
+  }
+  return undefined;
+}
+
+/**
+ * The object's namespace must be the one in the path, when both say one; so must its name on updates (as
+ * the apiserver's update and patch handlers check). A create with a name in its path (pods/binding) leaves
+ * that to the handler, as the apiserver leaves it to the resource's registry, whose wording differs.
+ */
+export function checkNamesMatch(
+  body: unknown,
+  params: Record<string, string>,
+  checkName: boolean,
+): string | undefined {
+  const metadata = (body as { metadata?: { name?: unknown; namespace?: unknown } } | null)
+    ?.metadata;
+  const { name, namespace } = metadata ?? {};
+  if (
+    typeof namespace === "string" &&
+    namespace !== "" &&
+    Object.hasOwn(params, "namespace") &&
+    namespace !== params["namespace"]
+  ) {
+    return "the namespace of the provided object does not match the namespace sent on the request";
+  }
+  if (
+    checkName &&
+    typeof name === "string" &&
+    name !== "" &&
+    Object.hasOwn(params, "name") &&
+    name !== params["name"]
+  ) {
+    return `the name of the object (${name}) does not match the name on the URL (${params["name"]})`;
+  }
+  return undefined;
+}

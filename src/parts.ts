@@ -1,0 +1,21 @@
+import { GenBindingError } from "./errors.js";
+
+/** The parts of an output a run can emit (`--emit`): models always come along with the others. */
+export const EMIT_PARTS = ["models", "client", "routes", "node"] as const;
+export type EmitPart = (typeof EMIT_PARTS)[number];
+
+/**
+ * `--emit client,node` -> the parts, with `models` added (the client, the routes and node.ts all refer to
+ * the models). Unknown names are refused, naming the known ones. Default: every part.
+ */
+export function parseEmitParts(values: readonly string[] | undefined): Set<EmitPart> {
+  if (values === undefined || values.length === 0) return new Set(EMIT_PARTS);
+  const parts = new Set<EmitPart>(["models"]);
+  for (const value of values) {
+    for (const word of value.split(",").map((w) => w.trim())) {
+      if (!(EMIT_PARTS as readonly string[]).includes(word)) throw new GenBindingError(`--emit ${JSON.stringify(word)} is not a part: use ${EMIT_PARTS.join(", ")} (comma-separated)`);
+      parts.add(word as EmitPart);
+    }
+  }
+  return parts;
+}
