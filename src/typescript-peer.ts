@@ -9,7 +9,7 @@ import { GenBindingError } from "./errors.js";
 // one. openapi-typescript 7, which writes models.ts, builds its types with TypeScript 5's compiler API;
 // TypeScript 7 is the native port and has no JavaScript API, and openapi-typescript supports neither 6 nor 4.
 
-const NEEDED = "gen-binding needs TypeScript 5.x in your project to write models.ts";
+const NEEDED = "writing models.ts needs TypeScript 5.x in your project (a peer dependency of gen-binding)";
 const INSTALL = "npm install --save-dev typescript@5";
 
 /**

@@ -42,7 +42,7 @@ const INSTALL = "npm install --save-dev typescript@5";
 
 describe("requireTypeScript: the user's own TypeScript 5 (a peer dependency)", () => {
   it.each([
-    ["none installed", undefined, "gen-binding needs TypeScript 5.x in your project to write models.ts, and none is installed: npm install --save-dev typescript@5"],
+    ["none installed", undefined, "writing models.ts needs TypeScript 5.x in your project (a peer dependency of gen-binding), and none is installed: npm install --save-dev typescript@5"],
     ["TypeScript 7 (the native port)", { version: "7.0.2", main: "module.exports = { version: '7.0.2' };" }, "found TypeScript 7.0.2 (DIR), the native compiler, which has no JavaScript API: " + INSTALL],
     ["TypeScript 6", { version: "6.0.3", main: API }, "found TypeScript 6.0.3 (DIR), which openapi-typescript 7 does not support: " + INSTALL],
     ["TypeScript 4", { version: "4.9.5", main: API }, "found TypeScript 4.9.5 (DIR), which is too old for openapi-typescript 7: " + INSTALL],
