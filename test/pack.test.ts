@@ -157,7 +157,7 @@ describe("packed install in a consumer project", () => {
     expect(installedCopies(nodeModules, "typescript")).toEqual([join(nodeModules, "typescript")]);
     expect(existsSync(join(nodeModules, "gen-binding", "src"))).toBe(false);
     const { packages, megabytes } = footprint(nodeModules);
-    process.stderr.write(`packed install: ${packages} packages, ${megabytes} MB in node_modules, with the project's typescript and @types/node (npm: ${/added \d+ packages?[^\n]*/.exec(output)?.[0] ?? "?"})\n`);
+    process.stderr.write(`packed install under Node ${process.version}: ${packages} packages, ${megabytes} MB in node_modules, with the project's typescript and @types/node (npm: ${/added \d+ packages?[^\n]*/.exec(output)?.[0] ?? "?"})\n`);
 
     const generate = run("npx", ["--no-install", "gen-binding", "--spec", EXAMPLE_SPEC], project);
     expect(generate.status, generate.output).toBe(0);
