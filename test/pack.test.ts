@@ -21,7 +21,7 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as 
 // What the tarball holds: these files, and files under these folders (one entry per folder of "files";
 // a new folder such as runtime/ is one more prefix here).
 const PACKED_FILES = ["LICENSE", "README.md", "package.json"];
-const PACKED_FOLDERS = ["dist/", "templates/"];
+const PACKED_FOLDERS = ["bin/", "dist/", "templates/"];
 
 /** npm's lines that a user would see as a problem in their own install. */
 const INSTALL_WARNING = /EBADENGINE|install-scripts|npm warn deprecated/;
@@ -116,7 +116,7 @@ beforeAll(() => {
 afterAll(() => rmSync(consumers, { recursive: true, force: true }));
 
 describe("the package as published", () => {
-  it("holds exactly dist/, templates/, LICENSE, README.md and package.json, and everything package.json points at", () => {
+  it("holds exactly bin/, dist/, templates/, LICENSE, README.md and package.json, and everything package.json points at", () => {
     const dryRun = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", env: consumerEnv() });
     expect(dryRun.status, dryRun.stderr).toBe(0);
     const paths = (JSON.parse(dryRun.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
