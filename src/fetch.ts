@@ -33,7 +33,10 @@ export function kubeconfigTransport(path: string | undefined, context: string | 
   try {
     options = fromKubeconfig(path, context);
   } catch (error) {
-    throw new GenBindingError(`kubeconfig: ${(error as Error).message.replace(/^fromKubeconfig: /, "")}`);
+    const message = (error as Error).message.replace(/^fromKubeconfig: /, "");
+    // The runtime's advice (pass a token option) is for programs; a command line has none.
+    const plugin = /plugin/.test(message) ? "; instead, save the documents with kubectl (kubectl get --raw /openapi/v3/api/v1 > api__v1.json) and give them to --spec" : "";
+    throw new GenBindingError(`kubeconfig: ${message.replace(/; run it yourself and pass the token as the token option$|; pass a token as the token option$/, "")}${plugin}`);
   }
   const server = String(options.baseUrl).replace(/\/+$/, "");
   const credentials = `the kubeconfig's ${context === undefined ? "current context" : `context "${context}"`}${path === undefined ? "" : ` (${path})`}`;
@@ -43,13 +46,14 @@ export function kubeconfigTransport(path: string | undefined, context: string | 
 /**
  * GETs a URL and returns its body, bounded in size and time. The token goes only to the transport's own
  * server and never over plain http (kubectl does not send it there either). Every failure is one line that
- * names the URL and what went wrong.
+ * names the URL and what went wrong. `cancel` ends the fetch early (another one failed: the run is over).
  */
-export async function fetchBytes(url: string, transport: Transport): Promise<Buffer> {
+export async function fetchBytes(url: string, transport: Transport, cancel?: AbortSignal): Promise<Buffer> {
   const headers: Record<string, string> = { accept: "application/json, application/yaml;q=0.9" };
   const token = sendsToken(url, transport) ? await bearerToken(url, transport) : undefined;
   if (token) headers["authorization"] = `Bearer ${token}`;
-  const signal = AbortSignal.timeout(transport.timeoutMs);
+  const timeout = AbortSignal.timeout(transport.timeoutMs);
+  const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
   try {
     const response = await transport.fetch(url, { headers, signal });
     if (!response.ok) throw new GenBindingError(`cannot fetch spec ${url}: HTTP ${response.status} ${response.statusText}${await statusMessage(response)}${refusalHint(response.status, url, transport, token)}`);
@@ -57,7 +61,8 @@ export async function fetchBytes(url: string, transport: Transport): Promise<Buf
     return await readStream(response.body as unknown as NodeJS.ReadableStream, url);
   } catch (error) {
     if (error instanceof GenBindingError) throw error;
-    throw new GenBindingError(`cannot fetch spec ${url}: ${signal.aborted ? `no answer within ${transport.timeoutMs / 1000} s (--timeout)` : networkProblem(error, transport)}`);
+    const why = timeout.aborted ? `no answer within ${transport.timeoutMs / 1000} s (--timeout)` : cancel?.aborted ? "cancelled, as another fetch failed" : networkProblem(error, transport);
+    throw new GenBindingError(`cannot fetch spec ${url}: ${why}`);
   }
 }
 

@@ -45,18 +45,24 @@ export async function loadSpecs(options: SpecOptions, queries: readonly KindQuer
   const [{ fetchBytes }, { loadClusterDocuments, readIndex }] = await Promise.all([import("./fetch.js"), import("./cluster.js")]);
   const transport = await chooseTransport(options, specs);
   if (options.fromCluster) specs.push(`${transport.server}/openapi/v3`);
-  const fetchOne: FetchBytes = (url) => fetchBytes(url, transport);
-  const parsed = await Promise.all(specs.map((spec) => readSpec(spec, options.stdin ?? process.stdin, fetchOne)));
-  const indexes = parsed.map((source) => (isUrl(source.origin) ? readIndex(source.value, source.origin) : undefined));
-  const clusterAt = indexes.findIndex((index) => index !== undefined);
-  if (clusterAt === -1) {
-    const documents = parsed.map(toLoadedDocument);
-    return merged(documents, documents.map((d) => d.origin).join(", "), [...queries]);
+  // When one fetch fails the run is over: the others are cancelled, so that the process ends now.
+  const cancel = new AbortController();
+  const fetchOne: FetchBytes = (url) => fetchBytes(url, transport, cancel.signal);
+  try {
+    const parsed = await Promise.all(specs.map((spec) => readSpec(spec, options.stdin ?? process.stdin, fetchOne)));
+    const indexes = parsed.map((source) => (isUrl(source.origin) ? readIndex(source.value, source.origin) : undefined));
+    const clusterAt = indexes.findIndex((index) => index !== undefined);
+    if (clusterAt === -1) {
+      const documents = parsed.map(toLoadedDocument);
+      return merged(documents, documents.map((d) => d.origin).join(", "), [...queries]);
+    }
+    if (specs.length > 1) throw new GenBindingError(`--spec ${specs[clusterAt]} is a cluster's index (/openapi/v3), which gives every document the kinds need: give it alone`);
+    const origin = parsed[clusterAt]!.origin;
+    const cluster = await loadClusterDocuments(origin, indexes[clusterAt]!, queries, fetchOne);
+    return merged(cluster.documents, origin, cluster.queries);
+  } finally {
+    cancel.abort();
   }
-  if (specs.length > 1) throw new GenBindingError(`--spec ${specs[clusterAt]} is a cluster's index (/openapi/v3), which gives every document the kinds need: give it alone`);
-  const origin = parsed[clusterAt]!.origin;
-  const cluster = await loadClusterDocuments(origin, indexes[clusterAt]!, queries, fetchOne);
-  return merged(cluster.documents, origin, cluster.queries);
 }
 
 function merged(documents: LoadedDocument[], origin: string, queries: KindQuery[]): LoadedSpecs {

@@ -107,11 +107,11 @@ function writeKubeconfig(dir: string, server: string, current = "bad"): string {
   return path;
 }
 
-/** The CLI in its own process (the server answers from this one), with how long it took. */
+/** The CLI in its own process (the server answers from this one), with how long it took; no kubeconfig but the one it is given. */
 function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; seconds: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: join(work, "no-such-kubeconfig") } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: "/nonexistent/kubeconfig" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -226,6 +226,12 @@ describe.skipIf(!ready)("gen-binding --spec https://<cluster>/openapi/v3", () =>
     expect(absent.status).toBe(2);
     const otherVersion = await runCli([...flags, "--kind", "apps/v1beta2/Deployment"]);
     expect(otherVersion.stderr).toBe(`gen-binding: ${base}/openapi/v3 lists no apis/apps/v1beta2 document, which kind apps/v1beta2/Deployment needs (of that group it serves apis/apps/v1)\n`);
+    // A fetch still under way when another query fails is cancelled: the run ends now, not when it answers.
+    cluster.slow.add("apis/apps/v1");
+    cluster.slowMs = 8000;
+    const pending = await runCli([...flags, "--kind", "apps/v1/Deployment,networking.k8s.io/v1/Ingress"]);
+    expect(pending.stderr).toMatch(/lists no apis\/networking\.k8s\.io\/v1 document/);
+    expect(pending.seconds).toBeLessThan(5);
     cluster.missing.add("apis/storage.k8s.io/v1");
     const gone = await runCli([...flags, "--kind", "storage.k8s.io/v1/StorageClass"]);
     expect(gone.stderr).toBe(`gen-binding: cannot fetch spec ${base}/openapi/v3/apis/storage.k8s.io/v1?hash=0A: HTTP 404 Not Found: the server could not find the requested resource\n`);
@@ -284,5 +290,17 @@ describe.skipIf(!ready)("a kubeconfig whose server is plain http", () => {
     } finally {
       stopServer(plain);
     }
+  });
+});
+
+describe("a kubeconfig whose credentials come from a plugin", () => {
+  it("is refused with what to do instead, before anything is fetched", async () => {
+    const dir = tempDir("cluster-exec");
+    const config = join(dir, "kubeconfig.json");
+    const exec = { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token"] };
+    writeFileSync(config, JSON.stringify({ "current-context": "eks", clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:1" } }], users: [{ name: "u", user: { exec } }], contexts: [{ name: "eks", context: { cluster: "c", user: "u" } }] }));
+    const result = await runCli(["--from-cluster", "--kubeconfig", config, "--out", join(dir, "out")]);
+    expect(result.stderr).toBe('gen-binding: kubeconfig: user "u" gets its credentials from an exec plugin ("aws"), which this client does not run; instead, save the documents with kubectl (kubectl get --raw /openapi/v3/api/v1 > api__v1.json) and give them to --spec\n');
+    expect(result.status).toBe(2);
   });
 });
