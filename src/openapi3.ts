@@ -142,19 +142,10 @@ function singleRefOf(node: JsonObject, schemas: JsonObject): string | undefined 
   const only = allOf[0];
   if (!isRecord(only) || typeof only["$ref"] !== "string" || Object.keys(only).length !== 1) return undefined;
   const ref = only["$ref"];
-  if (!ref.startsWith(SCHEMA_REF) || !Object.hasOwn(schemas, decodePointerToken(ref.slice(SCHEMA_REF.length)))) return undefined;
+  // Names that need JSON-pointer decoding (`~1`, `%20`) keep their wrapper: openapi-typescript reads it the
+  // same way, and the selector decodes and checks the reference itself.
+  if (!ref.startsWith(SCHEMA_REF) || !Object.hasOwn(schemas, ref.slice(SCHEMA_REF.length))) return undefined;
   return Object.keys(node).every((key) => key === "allOf" || ANNOTATIONS.has(key) || key.startsWith("x-")) ? ref : undefined;
-}
-
-/** A JSON-pointer token as a name: percent-decoded, then `~1` and `~0` (RFC 6901), as the selector reads refs. */
-function decodePointerToken(token: string): string {
-  let text = token;
-  try {
-    text = decodeURIComponent(token);
-  } catch {
-    // Not percent-encoded: as it is.
-  }
-  return text.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 function schemasOf(components: JsonObject): JsonObject {

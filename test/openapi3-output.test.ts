@@ -165,19 +165,13 @@ describe.skipIf(!present)("several v3 documents in one run", () => {
     const out = tempDir("v3-watch");
     const [watchedCore, watchedApps] = [write(dir, "watched-core.json", read(core)), write(dir, "watched-apps.json", read(apps))];
     const child = spawn(process.execPath, [join(ROOT, "dist", "cli.js"), "--spec", watchedCore, "--spec", watchedApps, "--kind", TWO.join(","), "--out", out, "--watch"], { cwd: ROOT });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const waitFor = async (pattern: RegExp) => {
-      for (let i = 0; i < 300 && !pattern.test(output); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(output).toMatch(pattern);
-    };
+    const lines = outputLines(child);
     try {
-      await waitFor(new RegExp(`watching ${watchedCore}, ${watchedApps} \\(Ctrl-C to stop\\)`));
+      expect(await lines.next((line) => line.includes("watching "))).toBe(`gen-binding: watching ${watchedCore}, ${watchedApps} (Ctrl-C to stop)`);
       const edited = read(watchedApps);
       edited.components.schemas["io.k8s.api.apps.v1.ControllerRevision"].description = "A ControllerRevision, edited.";
       write(dir, "watched-apps.json", edited);
-      await waitFor(/updated models\.ts/);
+      expect(await lines.next((line) => line.includes(" -> "))).toMatch(/: updated models\.ts/);
       expect(readFileSync(join(out, "models.ts"), "utf8")).toContain("A ControllerRevision, edited.");
       child.kill("SIGINT");
       expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
@@ -188,38 +182,59 @@ describe.skipIf(!present)("several v3 documents in one run", () => {
 
   it("stop after reading the documents when nothing changed, loading neither TypeScript, prettier nor handlebars", async () => {
     const out = tempDir("v3-noop");
-    await generate({ spec: [core, apps], out, kinds: TWO });
-    const loaded = await modulesLoadedBy({ spec: [core, apps], out, kinds: TWO });
-    expect(loaded).toContain("noop=true");
-    expect(loaded).not.toMatch(/node_modules\/(typescript|prettier|handlebars|ts-morph|openapi-typescript)\//);
-    // The same probe sees them when the run is not a no-op, so the assertion above can fail.
+    const args = ["--spec", core, "--spec", apps, "--kind", TWO.join(","), "--out", out];
+    expect(runCli(args).status).toBe(0);
+    const noop = await modulesOfCliRun(args);
+    expect(noop.stdout).toMatch(/: nothing changed\n$/);
+    expect(noop.modules.filter((path) => HEAVY.test(path))).toEqual([]);
+    // A run that is not a no-op loads them, as this probe sees, so the assertion above can fail.
     writeFileSync(join(out, "models.ts"), "// edited\n");
-    expect(await modulesLoadedBy({ spec: [core, apps], out, kinds: TWO })).toMatch(/noop=false[^]*node_modules\/typescript\/|node_modules\/typescript\/[^]*noop=false/);
+    const full = await modulesOfCliRun(args);
+    expect(full.stdout).toMatch(/: updated models\.ts\n/);
+    for (const name of ["typescript", "prettier", "handlebars"]) expect(full.modules.some((path) => path.includes(`/node_modules/${name}/`))).toBe(true);
   });
 });
 
-/** Runs generate() in a fresh process and returns every module it loaded (ES and CommonJS) and `noop=...`. */
-async function modulesLoadedBy(options: object): Promise<string> {
-  const log = `${tempDir("probe")}/modules.log`;
-  const hook = `data:text/javascript,${encodeURIComponent(`
-    import { appendFileSync } from "node:fs";
-    export async function resolve(specifier, context, next) {
-      const result = await next(specifier, context);
-      appendFileSync(${JSON.stringify(log)}, result.url + "\\n");
-      return result;
-    }`)}`;
-  const script = `${log}.mjs`;
-  writeFileSync(
-    script,
-    `import { appendFileSync } from "node:fs";
-     import { createRequire, register } from "node:module";
-     register(${JSON.stringify(hook)});
-     const { generate } = await import(${JSON.stringify(join(ROOT, "dist", "index.js"))});
-     const result = await generate(${JSON.stringify(options)});
-     appendFileSync(${JSON.stringify(log)}, Object.keys(createRequire(import.meta.url).cache).join("\\n") + "\\nnoop=" + result.noop + "\\n");`,
-  );
-  writeFileSync(log, "");
-  const code = await new Promise((resolve) => spawn(process.execPath, [script], { stdio: "inherit" }).on("exit", resolve));
-  expect(code).toBe(0);
-  return readFileSync(log, "utf8");
+const HEAVY = /node_modules\/(typescript|prettier|handlebars|ts-morph|openapi-typescript)\//;
+
+/** The lines a child process prints (stdout and stderr), awaited one predicate at a time, for 15 s at most. */
+function outputLines(child: ReturnType<typeof spawn>) {
+  const seen: string[] = [];
+  let wake = () => {};
+  let rest = "";
+  const take = (chunk: Buffer) => {
+    const parts = (rest + chunk.toString("utf8")).split("\n");
+    rest = parts.pop()!;
+    seen.push(...parts);
+    wake();
+  };
+  child.stdout!.on("data", take);
+  child.stderr!.on("data", take);
+  return {
+    async next(wanted: (line: string) => boolean): Promise<string> {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const at = seen.findIndex(wanted);
+        if (at !== -1) return seen.splice(0, at + 1).pop()!;
+        if (Date.now() > deadline) throw new Error(`no such line in: ${seen.join(" | ")}`);
+        await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 200)));
+      }
+    },
+  };
+}
+
+/**
+ * The CLI run as a user runs it, and the CommonJS modules it loaded, listed at exit by a preloaded module.
+ * That is where the heavy ones land: TypeScript and prettier come through the code cache (require), and
+ * openapi-typescript, handlebars and ts-morph are CommonJS packages.
+ */
+async function modulesOfCliRun(args: string[]): Promise<{ stdout: string; modules: string[] }> {
+  const list = join(tempDir("modules"), "loaded.txt");
+  const preload = `import { writeFileSync } from "node:fs"; import { createRequire } from "node:module";
+    process.on("exit", () => writeFileSync(${JSON.stringify(list)}, Object.keys(createRequire(process.execPath).cache).join("\\n")));`;
+  const child = spawn(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(preload)}`, join(ROOT, "dist", "cli.js"), ...args], { cwd: ROOT });
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+  return { stdout, modules: readFileSync(list, "utf8").split("\n").filter(Boolean) };
 }
