@@ -40,7 +40,7 @@ export function mergeDocuments(loaded: readonly LoadedDocument[]): SwaggerDocume
 function conflict(section: Section, name: string, a: LoadedDocument, b: LoadedDocument): GenBindingError {
   const where = (doc: LoadedDocument) => `#/${openApi3Section(section, doc).map(pointerToken).join("/")}/${pointerToken(name)}`;
   const what = section === "paths" ? `path ${name}` : `${where(a)}`;
-  return new GenBindingError(`${what} differs between ${a.origin} and ${b.origin}: documents from different clusters or releases cannot make one output (give documents of one cluster, of one release)`, 2);
+  return new GenBindingError(`${what} differs between ${a.origin} and ${b.origin}: documents from different clusters or releases cannot make one output (give documents of one cluster, of one release)`);
 }
 
 /** Where a section of the lowered document was in the document as written. */
