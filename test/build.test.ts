@@ -257,7 +257,7 @@ describe("configuration", () => {
     writeFileSync(join(cwd, "gen-binding.config.json"), JSON.stringify({ spec: EXAMPLE_SPEC, outDir: "x" }));
     const result = runCli([], { cwd });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`gen-binding: ${join(cwd, "gen-binding.config.json")}: unknown setting "outDir" (known: spec, out, templates, handlers, kinds, kind, emit, failOnBreaking, report)\n`);
+    expect(result.stderr).toBe(`gen-binding: ${join(cwd, "gen-binding.config.json")}: unknown setting "outDir" (known: spec, specs, out, templates, handlers, kinds, kind, emit, failOnBreaking, report)\n`);
   });
 });
 

@@ -31,6 +31,14 @@ describe("gen-binding CLI", () => {
     [["--spec", EXAMPLE_SPEC, "--kind", "Binding,,Pod"], 'gen-binding: --kind "" is not a kind: use Kind, version/Kind, group/version/Kind or *'],
     [["--spec", EXAMPLE_SPEC, "--emit", "client,server"], 'gen-binding: --emit "server" is not a part: use models, client, routes, node (comma-separated)'],
     [["--spec", EXAMPLE_SPEC, "--handlers", "handlers.js"], 'gen-binding: --handlers "handlers.js" must name a .ts file'],
+    [["--from-cluster", "--spec", EXAMPLE_SPEC], "gen-binding: give --spec or --from-cluster, not both"],
+    [["--spec", EXAMPLE_SPEC, "--kubeconfig", "kubeconfig"], "gen-binding: --kubeconfig and --context are for --from-cluster or a URL --spec (https://<server>/openapi/v3)"],
+    [["--spec", EXAMPLE_SPEC, "--context", "kind-dev"], "gen-binding: --kubeconfig and --context are for --from-cluster or a URL --spec (https://<server>/openapi/v3)"],
+    [["--from-cluster", "--kubeconfig", "no-such-kubeconfig"], "gen-binding: kubeconfig: cannot read no-such-kubeconfig: ENOENT"],
+    [["--spec", EXAMPLE_SPEC, "--timeout", "0"], 'gen-binding: --timeout must be a positive number of seconds, not "0"'],
+    [["--spec", "-", "--spec", "-"], "gen-binding: --spec - (standard input) can be given once"],
+    [["--from-cluster", "--watch"], "gen-binding: --watch watches files: it cannot be combined with --from-cluster or a URL --spec"],
+    [["--spec", "https://127.0.0.1:1/openapi/v3", "--watch"], "gen-binding: --watch watches files: it cannot be combined with --from-cluster or a URL --spec"],
   ])("exits 2 with one clear line for %j", (args, message) => {
     const result = runCli(args);
     expect(result.status).toBe(2);

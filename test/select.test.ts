@@ -202,7 +202,7 @@ describe("parseDocument", () => {
     ["", /./],
     ["{", /^x\.json: not valid JSON at line 1, column 2/],
     ["[1]", /^x\.json: not a Swagger\/OpenAPI document \(the top level is an array, not an object\)$/],
-    ['{"openapi":"3.0.0"}', /^x\.json: OpenAPI 3\.0\.0 documents are not supported; use the Swagger 2\.0 document/],
+    ['{"openapi":"3.0.0"}', /^x\.json: #\/paths is missing; a Kubernetes document has an object there$/],
     ['{"hello":1}', /^x\.json: not a Swagger 2\.0 document \(no "swagger" field; expected "swagger": "2\.0"\)$/],
     ["a: [", /^x\.json: neither JSON nor valid YAML at line 1/],
   ])("rejects %j with a clear message", (text, want) => {
