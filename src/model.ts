@@ -1,9 +1,9 @@
 import { GenBindingError, jsonPointer } from "./errors.js";
-import { type GroupVersionKind, apiVersionOf, formatGvk } from "./gvk.js";
+import { type GroupVersionKind, apiVersionOf, formatGvk, readGvkExtension } from "./gvk.js";
 import { isRecord } from "./load.js";
 import type { NameRule } from "./runtime/table.js";
-import { assignTypeNames, operationNames } from "./names.js";
-import { type JsonObject, type SelectedOperation, type Selection, definitionNameOf } from "./select.js";
+import { assignTypeNames, operationNames, uniqueNames, watchOperationName } from "./names.js";
+import { type JsonObject, type SelectedOperation, type Selection, compareOperations, definitionNameOf } from "./select.js";
 
 /**
  * The intermediate representation between the selector and the emitters: plain data, sorted, with every
@@ -43,6 +43,12 @@ export interface SchemaModel {
   definitionName: string;
   deprecated: boolean;
   schema: SchemaNode;
+  /**
+   * The `apiVersion` and `kind` values of a definition that is the object of kinds (its
+   * `x-kubernetes-group-version-kind`): the models type those properties as these literals. Kept beside the
+   * schema, not in it, because the apiserver checks them with its own wording (400), not as an enum (422).
+   */
+  literals?: { apiVersion: string[]; kind: string[] };
 }
 
 export type ParameterType = "string" | "boolean" | "integer" | "number";
@@ -57,6 +63,12 @@ export interface ParameterModel {
   enum: string[] | undefined;
   description: string | undefined;
 }
+
+/**
+ * How a 2xx answer is read: JSON; text (`type: string`, pod logs); or a watch, a stream of JSON events
+ * (one per line), which a list operation that takes `watch` gives.
+ */
+export type AnswerKind = "json" | "text" | "watch";
 
 export interface ResponseModel {
   status: number;
@@ -85,6 +97,12 @@ export interface OperationModel {
   patchTypes: string[];
   /** 2xx answers, sorted by status. */
   responses: ResponseModel[];
+  answer: AnswerKind;
+  /**
+   * For a list that takes `watch`: the name of its watch operation, which serves the same path with
+   * `watch=true`; the list's own watch parameters are then left to it.
+   */
+  watchedBy: string | undefined;
 }
 
 /**
@@ -103,8 +121,25 @@ const KNOWN_QUERY_VALUES: Record<string, string[]> = {
  */
 const ANSWERED_WITH_STATUS = new Set(["core/v1/Binding", "policy/v1/Eviction", "policy/v1beta1/Eviction"]);
 
-/** Kubernetes marks deprecation in prose: "Deprecated in 1.7, ...", "DEPRECATED - ...", "Deprecated: ...". */
-const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated\b(?!\s+field)/i;
+/**
+ * Kubernetes marks deprecation in prose: "Deprecated in 1.7, ...", "DEPRECATED - ...", "Deprecated: ...",
+ * "Deprecated. ...". A description that starts with a field named `deprecated` ("deprecated indicates ...")
+ * does not say it.
+ */
+const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated(?=\s*[:.]|\s+-\s|\s+in\s+v?\d)/i;
+
+/** The list of enum values the generator appends to a description: what it says is about a value, not the field. */
+const ENUM_VALUES_SECTION = /\n\s*Possible enum values:/;
+
+/** True when a description says that what it describes is deprecated (not one of its enum values). */
+export function saysDeprecated(description: unknown): boolean {
+  if (typeof description !== "string") return false;
+  const section = ENUM_VALUES_SECTION.exec(description);
+  return DEPRECATED_TEXT.test(section ? description.slice(0, section.index) : description);
+}
+
+/** The name the IR gives the JSON value type that schemaless definitions (`apiextensions/v1 JSON`) become. */
+const JSON_VALUE = "JsonValue";
 
 /**
  * Builds the IR from a selection. Pure: the same selection always gives the same model. `reserved` names
@@ -113,17 +148,19 @@ const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated\b(?!\s+field)/i;
  */
 export function buildModel(selection: Selection, origin = "spec", reserved: ReadonlySet<string> = new Set()): ApiModel {
   const names = operationNames(selection.operations.map((op) => ({ operationId: op.operationId, path: op.path, gvk: selection.kinds[op.kind]!.gvk })));
-  const typeNames = assignTypeNames(
-    selection.definitions.map(([name]) => name),
-    reserved,
-  );
-  const refName = (ref: string, where: string) => typeNames.get(definitionNameOf(ref, where, origin))!;
-  const schemas = selection.definitions
-    .map(([definitionName, schema]): SchemaModel => {
-      const converted = convertSchema(schema, ["definitions", definitionName], refName);
-      return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const typeNames = assignTypeNames([...selection.definitions.map(([name]) => name), JSON_VALUE], reserved);
+  let jsonValueUsed = false;
+  const refName = (ref: string, where: string) => {
+    if (ref === JSON_VALUE) return (jsonValueUsed = true), typeNames.get(JSON_VALUE)!;
+    return typeNames.get(definitionNameOf(ref, where, origin))!;
+  };
+  const schemas = selection.definitions.map(([definitionName, schema]): SchemaModel => {
+    const converted = convertSchema(specialSchema(definitionName, schema, selection) ?? schema, ["definitions", definitionName], refName);
+    // Status keeps plain strings: the routes' runtime builds Status answers with its own, wider type.
+    const literals = definitionName === selection.statusDefinitionName ? undefined : typeMetaLiterals(schema, converted);
+    return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted, ...(literals && { literals }) };
+  });
+  if (jsonValueUsed) schemas.push(jsonValueSchema(typeNames.get(JSON_VALUE)!));
   const statusTypeName = selection.statusDefinitionName ? typeNames.get(selection.statusDefinitionName)! : "Status";
   if (!selection.statusDefinitionName) schemas.push(...fallbackStatusSchemas(new Set([...schemas.map((s) => s.name), ...reserved])));
   const kinds = selection.kinds.map(({ gvk, definitionName }): KindModel => {
@@ -133,11 +170,37 @@ export function buildModel(selection: Selection, origin = "spec", reserved: Read
   return {
     kinds,
     schemas: schemas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    operations,
+    operations: withWatchOperations(operations, kinds),
     statusTypeName,
     authHeader: selection.authHeader ?? "authorization",
     source: selection.info,
   };
+}
+
+/**
+ * Adds, for each list that takes `watch`, its watch operation (`listNamespacedPod` -> `watchNamespacedPod`):
+ * the same path with `watch=true`, answered by a stream of events of the listed kind. It takes the list's
+ * query parameters but `watch`; the list keeps them all (a server still sees `?watch=true` on the list's path),
+ * and the client leaves the watch ones to the watch operation.
+ */
+function withWatchOperations(operations: OperationModel[], kinds: readonly KindModel[]): OperationModel[] {
+  const lists = operations.filter((op) => op.action === "list" && op.queryParams.some((p) => p.name === "watch"));
+  const unique = uniqueNames([...operations.map((op) => op.name), ...lists.map((op) => watchOperationName(op.name))]).slice(operations.length);
+  const watches = lists.map((list, i): OperationModel => {
+    list.watchedBy = unique[i]!;
+    return {
+      ...list,
+      name: unique[i]!,
+      action: "watchlist",
+      description: `Watches the objects \`${list.name}\` lists: each change to them as an event, until the server ends the watch (\`timeoutSeconds\`).`,
+      deprecated: false,
+      queryParams: list.queryParams.filter((p) => p.name !== "watch"),
+      responses: [{ status: 200, description: "OK", typeNames: [kinds[list.kind]!.typeName] }],
+      answer: "watch",
+      watchedBy: undefined,
+    };
+  });
+  return [...operations, ...watches].sort((a, b) => a.kind - b.kind || compareOperations(a, b));
 }
 
 /**
@@ -157,7 +220,10 @@ type RefNamer = (ref: string, where: string) => string;
 
 /**
  * Swagger 2.0 schema -> OpenAPI 3 schema for openapi-typescript: refs renamed, int-or-string as a
- * union, deprecation read from the description. Extensions and examples are dropped.
+ * union, deprecation read from the description. Extensions and examples are dropped. What the document
+ * leaves open becomes JSON: a schema with no type any JSON value, an object with no properties an object of
+ * JSON values. A timestamp may be `null`: `metav1.Time` marshals its zero value as null, and the apiserver
+ * sends it (`creationTimestamp: null`, `lastProbeTime: null`).
  */
 function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer): SchemaNode {
   if (!isRecord(node)) return {};
@@ -177,8 +243,53 @@ function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer
     delete result["type"];
     result["oneOf"] = [{ type: "integer" }, { type: "string" }];
   }
-  if (typeof result["description"] === "string" && DEPRECATED_TEXT.test(result["description"])) result["deprecated"] = true;
+  const ref = { $ref: `#/components/schemas/${refName(JSON_VALUE, "")}` };
+  if (!SCHEMA_KEYS.some((key) => key in result)) result["$ref"] = ref.$ref;
+  else if (result["type"] === "object" && !("properties" in result) && !("additionalProperties" in result)) result["additionalProperties"] = ref;
+  if (result["type"] === "string" && result["format"] === "date-time") result["nullable"] = true;
+  if (saysDeprecated(result["description"])) result["deprecated"] = true;
   return result;
+}
+
+/** Keys that say what a value is; a schema with none of them allows any JSON value. */
+const SCHEMA_KEYS = ["$ref", "type", "properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf", "enum"];
+
+/** The JSON value type: what a schemaless definition allows. */
+function jsonValueSchema(name: string): SchemaModel {
+  const ref = { $ref: `#/components/schemas/${name}` };
+  const schema = {
+    description: "Any JSON value: where the API document says nothing about a value's shape.",
+    oneOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }, { type: "array", items: ref }, { type: "object", additionalProperties: ref }],
+  };
+  return { name, definitionName: JSON_VALUE, deprecated: false, schema };
+}
+
+/**
+ * Definitions the document leaves schemaless although Kubernetes says exactly what they hold: the
+ * apiextensions `JSONSchemaPropsOr...` types marshal as a schema or an array, a boolean, a string array.
+ */
+function specialSchema(definitionName: string, schema: JsonObject, selection: Selection): JsonObject | undefined {
+  const match = /^(.*\.apiextensions\.v1(?:beta1)?\.)JSONSchemaPropsOr(Array|Bool|StringArray)$/.exec(definitionName);
+  if (!match || SCHEMA_KEYS.some((key) => key in schema)) return undefined;
+  const props = `${match[1]}JSONSchemaProps`;
+  if (!selection.definitions.some(([name]) => name === props)) return undefined;
+  const ref = { $ref: `#/definitions/${props}` };
+  const other = { Array: { type: "array", items: ref }, Bool: { type: "boolean" }, StringArray: { type: "array", items: { type: "string" } } }[match[2] as "Array" | "Bool" | "StringArray"];
+  return { ...schema, oneOf: [ref, other] };
+}
+
+/**
+ * The `apiVersion` and `kind` of the objects a definition is the schema of (its GVKs), when it has those
+ * properties as strings.
+ */
+function typeMetaLiterals(schema: JsonObject, converted: SchemaNode): SchemaModel["literals"] {
+  const gvks = readGvkExtension(schema["x-kubernetes-group-version-kind"]);
+  const properties = converted["properties"];
+  if (gvks.length === 0 || !isRecord(properties)) return undefined;
+  const isString = (name: string) => Object.hasOwn(properties, name) && isRecord(properties[name]) && properties[name]["type"] === "string";
+  if (!isString("apiVersion") || !isString("kind")) return undefined;
+  const sorted = (values: string[]) => [...new Set(values)].sort();
+  return { apiVersion: sorted(gvks.map(apiVersionOf)), kind: sorted(gvks.map((g) => g.kind)) };
 }
 
 function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, statusTypeName: string | undefined, origin: string): OperationModel {
@@ -192,6 +303,7 @@ function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, 
   }
   const bodyParameter = op.parameters.find((p) => p["in"] === "body");
   const body = bodyParameter ? buildBody(bodyParameter, [...at, "parameters"], refName) : undefined;
+  const responses = buildResponses(op.operation["responses"], [...at, "responses"], refName, statusTypeName);
   const consumes = Array.isArray(op.operation["consumes"]) ? op.operation["consumes"].filter((c): c is string => typeof c === "string") : [];
   return {
     operationId: op.operationId,
@@ -201,12 +313,14 @@ function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, 
     path: op.path,
     action: op.action,
     description: typeof op.operation["description"] === "string" ? op.operation["description"] : undefined,
-    deprecated: op.operation["deprecated"] === true || (typeof op.operation["description"] === "string" && DEPRECATED_TEXT.test(op.operation["description"])),
+    deprecated: op.operation["deprecated"] === true || saysDeprecated(op.operation["description"]),
     pathParams: pathOrder.map((placeholder) => parameters.find((p) => p.in === "path" && p.name === placeholder)!),
     queryParams: parameters.filter((p) => p.in === "query").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     body,
     patchTypes: op.method === "patch" ? orderPatchTypes(consumes) : [],
-    responses: buildResponses(op.operation["responses"], [...at, "responses"], refName, statusTypeName),
+    responses,
+    answer: responses.some((r) => r.typeNames.includes("string")) ? "text" : "json",
+    watchedBy: undefined,
   };
 }
 
