@@ -243,9 +243,9 @@ function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer
     delete result["type"];
     result["oneOf"] = [{ type: "integer" }, { type: "string" }];
   }
-  const ref = { $ref: `#/components/schemas/${refName(JSON_VALUE, "")}` };
-  if (!SCHEMA_KEYS.some((key) => key in result)) result["$ref"] = ref.$ref;
-  else if (result["type"] === "object" && !("properties" in result) && !("additionalProperties" in result)) result["additionalProperties"] = ref;
+  const jsonValue = () => `#/components/schemas/${refName(JSON_VALUE, "")}`;
+  if (!SCHEMA_KEYS.some((key) => key in result)) result["$ref"] = jsonValue();
+  else if (result["type"] === "object" && !("properties" in result) && !("additionalProperties" in result)) result["additionalProperties"] = { $ref: jsonValue() };
   if (result["type"] === "string" && result["format"] === "date-time") result["nullable"] = true;
   if (saysDeprecated(result["description"])) result["deprecated"] = true;
   return result;

@@ -31,28 +31,25 @@ export interface OpenStream {
 export async function* readChunks(stream: OpenStream): AsyncGenerator<Uint8Array> {
   const { body, controller, callerSignal, idleTimeoutMs, label } = stream;
   const reader = body.getReader();
+  // Raced with each read, so that neither waits on a transport that does not end the body on abort.
+  let wake: (why: "idle" | "aborted") => void = () => undefined;
+  const onAbort = () => wake("aborted");
+  callerSignal?.addEventListener("abort", onAbort, { once: true });
   let done = false;
   try {
     for (;;) {
-      let idle = false;
-      const timer =
-        idleTimeoutMs > 0
-          ? setTimeout(() => {
-              idle = true;
-              controller.abort(new DOMException("idle", "TimeoutError"));
-            }, idleTimeoutMs)
-          : undefined;
-      let result: ReadableStreamReadResult<Uint8Array>;
+      if (callerSignal?.aborted) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const interrupted = new Promise<"idle" | "aborted">((resolve) => {
+        wake = resolve;
+        if (idleTimeoutMs > 0) timer = setTimeout(() => resolve("idle"), idleTimeoutMs);
+      });
+      let result: ReadableStreamReadResult<Uint8Array> | "idle" | "aborted";
       try {
-        result = await reader.read();
+        result = await Promise.race([reader.read(), interrupted]);
       } catch (error) {
         done = true;
         if (callerSignal?.aborted) return;
-        if (idle)
-          throw new ApiError(`${label}: no data within ${idleTimeoutMs} ms`, {
-            status: 0,
-            cause: error,
-          });
         const why = describeFailure(error, idleTimeoutMs);
         throw new ApiError(`${label}: the 200 answer was cut off: ${why}`, {
           status: 0,
@@ -61,6 +58,9 @@ export async function* readChunks(stream: OpenStream): AsyncGenerator<Uint8Array
       } finally {
         clearTimeout(timer);
       }
+      if (result === "aborted") return;
+      if (result === "idle")
+        throw new ApiError(`${label}: no data within ${idleTimeoutMs} ms`, { status: 0 });
       if (result.done) {
         done = true;
         return;
@@ -68,6 +68,7 @@ export async function* readChunks(stream: OpenStream): AsyncGenerator<Uint8Array
       yield result.value;
     }
   } finally {
+    callerSignal?.removeEventListener("abort", onAbort);
     if (!done) void reader.cancel().catch(() => undefined);
     reader.releaseLock();
     controller.abort();
