@@ -2,10 +2,16 @@
 
 /** @description Assigns one object to another; a scheduler posts one to place a pod on a node. */
 export interface Binding {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Binding. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Binding.
+   * @enum {string}
+   */
+  kind?: "Binding";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description The object to bind to, normally a Node given by apiVersion v1, kind Node and its name. */
@@ -13,7 +19,20 @@ export interface Binding {
 }
 
 /** @description A set of fields, in the JSON shape the server uses to track who owns which field. */
-export type FieldsV1 = Record<string, unknown>;
+export interface FieldsV1 {
+  [key: string]: JsonValue;
+}
+
+/** @description Any JSON value: where the API document says nothing about a value's shape. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | {
+      [key: string]: JsonValue;
+    };
 
 /** @description Metadata of a list answer, such as its resource version and paging token. */
 export interface ListMeta {
@@ -195,4 +214,4 @@ export interface StatusDetails {
  * Format: date-time
  * @description A point in time, sent as an RFC 3339 string with second precision.
  */
-export type Time = string;
+export type Time = string | null;

@@ -50,10 +50,16 @@ export interface AzureFileVolumeSource {
 
 /** @description Assigns one object to another; a scheduler posts one to place a pod on a node. */
 export interface Binding {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Binding. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Binding.
+   * @enum {string}
+   */
+  kind?: "Binding";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description The object to bind to, normally a Node given by apiVersion v1, kind Node and its name. */
@@ -408,8 +414,71 @@ export interface DaemonEndpoint {
 
 /** @description Options that go with a delete request. */
 export interface DeleteOptions {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?:
+    | "admission.k8s.io/v1"
+    | "admission.k8s.io/v1beta1"
+    | "admissionregistration.k8s.io/v1"
+    | "admissionregistration.k8s.io/v1alpha1"
+    | "admissionregistration.k8s.io/v1beta1"
+    | "apiextensions.k8s.io/v1"
+    | "apiextensions.k8s.io/v1beta1"
+    | "apiregistration.k8s.io/v1"
+    | "apiregistration.k8s.io/v1beta1"
+    | "apps/v1"
+    | "apps/v1beta1"
+    | "apps/v1beta2"
+    | "authentication.k8s.io/v1"
+    | "authentication.k8s.io/v1alpha1"
+    | "authentication.k8s.io/v1beta1"
+    | "authorization.k8s.io/v1"
+    | "authorization.k8s.io/v1beta1"
+    | "autoscaling/v1"
+    | "autoscaling/v2"
+    | "batch/v1"
+    | "batch/v1beta1"
+    | "certificates.k8s.io/v1"
+    | "certificates.k8s.io/v1alpha1"
+    | "certificates.k8s.io/v1beta1"
+    | "coordination.k8s.io/v1"
+    | "coordination.k8s.io/v1alpha2"
+    | "coordination.k8s.io/v1beta1"
+    | "discovery.k8s.io/v1"
+    | "discovery.k8s.io/v1beta1"
+    | "events.k8s.io/v1"
+    | "events.k8s.io/v1beta1"
+    | "extensions/v1beta1"
+    | "flowcontrol.apiserver.k8s.io/v1"
+    | "flowcontrol.apiserver.k8s.io/v1beta1"
+    | "flowcontrol.apiserver.k8s.io/v1beta2"
+    | "flowcontrol.apiserver.k8s.io/v1beta3"
+    | "imagepolicy.k8s.io/v1alpha1"
+    | "internal.apiserver.k8s.io/v1alpha1"
+    | "networking.k8s.io/v1"
+    | "networking.k8s.io/v1beta1"
+    | "node.k8s.io/v1"
+    | "node.k8s.io/v1alpha1"
+    | "node.k8s.io/v1beta1"
+    | "policy/v1"
+    | "policy/v1beta1"
+    | "rbac.authorization.k8s.io/v1"
+    | "rbac.authorization.k8s.io/v1alpha1"
+    | "rbac.authorization.k8s.io/v1beta1"
+    | "resource.k8s.io/v1"
+    | "resource.k8s.io/v1alpha3"
+    | "resource.k8s.io/v1beta1"
+    | "resource.k8s.io/v1beta2"
+    | "scheduling.k8s.io/v1"
+    | "scheduling.k8s.io/v1alpha2"
+    | "scheduling.k8s.io/v1beta1"
+    | "storage.k8s.io/v1"
+    | "storage.k8s.io/v1alpha1"
+    | "storage.k8s.io/v1beta1"
+    | "storagemigration.k8s.io/v1beta1"
+    | "v1";
   /** @description Set to ["All"] to check the deletion without carrying it out. */
   dryRun?: string[];
   /**
@@ -419,8 +488,11 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   /** @description Remove an object that cannot be read back from storage; risky, and needs a permission of its own. */
   ignoreStoreReadErrorWithClusterBreakingPotential?: boolean;
-  /** @description The object's type: DeleteOptions. */
-  kind?: string;
+  /**
+   * @description The object's type: DeleteOptions.
+   * @enum {string}
+   */
+  kind?: "DeleteOptions";
   /**
    * @deprecated
    * @description Deprecated: use propagationPolicy. When true, dependents are orphaned; when false, they are deleted.
@@ -538,7 +610,9 @@ export interface FCVolumeSource {
 }
 
 /** @description A set of fields, in the JSON shape the server uses to track who owns which field. */
-export type FieldsV1 = Record<string, unknown>;
+export interface FieldsV1 {
+  [key: string]: JsonValue;
+}
 
 /** @description Picks one key of an env-style file kept in a volume. */
 export interface FileKeySelector {
@@ -673,6 +747,17 @@ export interface ImageVolumeStatus {
  * @description A value that is either a 32-bit integer or a string.
  */
 export type IntOrString = number | string;
+
+/** @description Any JSON value: where the API document says nothing about a value's shape. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | {
+      [key: string]: JsonValue;
+    };
 
 /** @description Puts the value of one key at a chosen file path in the volume. */
 export interface KeyToPath {
@@ -846,10 +931,16 @@ export interface NFSVolumeSource {
 
 /** @description A worker machine of the cluster on which pods run. */
 export interface Node {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Node. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Node.
+   * @enum {string}
+   */
+  kind?: "Node";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description How the node is set up. */
@@ -922,12 +1013,18 @@ export interface NodeFeatures {
 
 /** @description A page of Node objects. */
 export interface NodeList {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
   /** @description The nodes of this page. */
   items: Node[];
-  /** @description The object's type: NodeList. */
-  kind?: string;
+  /**
+   * @description The object's type: NodeList.
+   * @enum {string}
+   */
+  kind?: "NodeList";
   /** @description Paging and version information of the list. */
   metadata?: ListMeta;
 }
@@ -1149,7 +1246,9 @@ export interface OwnerReference {
 }
 
 /** @description A patch body; the request's Content-Type says which patch format it is in. */
-export type Patch = Record<string, unknown>;
+export interface Patch {
+  [key: string]: JsonValue;
+}
 
 /** @description What storage a claim asks for. */
 export interface PersistentVolumeClaimSpec {
@@ -1185,10 +1284,16 @@ export interface PhotonPersistentDiskVolumeSource {
 
 /** @description One or more containers scheduled together onto one node, sharing its network and storage. */
 export interface Pod {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Pod. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Pod.
+   * @enum {string}
+   */
+  kind?: "Pod";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description What the pod should run, and where. */
@@ -1280,12 +1385,18 @@ export interface PodIP {
 
 /** @description A page of Pod objects. */
 export interface PodList {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
   /** @description The pods of this page. */
   items: Pod[];
-  /** @description The object's type: PodList. */
-  kind?: string;
+  /**
+   * @description The object's type: PodList.
+   * @enum {string}
+   */
+  kind?: "PodList";
   /** @description Paging and version information of the list. */
   metadata?: ListMeta;
 }
@@ -1593,9 +1704,6 @@ export interface RBDVolumeSource {
   user?: string;
 }
 
-/** @description An embedded object of any kind. */
-export type RawExtension = Record<string, unknown>;
-
 /** @description Refers, from a container, to one of the pod's resource claims. */
 export interface ResourceClaim {
   name: string;
@@ -1824,7 +1932,7 @@ export interface Taint {
  * Format: date-time
  * @description A point in time, sent as an RFC 3339 string with second precision.
  */
-export type Time = string;
+export type Time = string | null;
 
 /** @description Lets a pod ignore matching node taints. */
 export interface Toleration {
@@ -2056,14 +2164,6 @@ export interface VsphereVirtualDiskVolumeSource {
   storagePolicyID?: string;
   storagePolicyName?: string;
   volumePath: string;
-}
-
-/** @description One change seen by a watch. */
-export interface WatchEvent {
-  /** @description The object after the change: its last state for DELETED, a Status for ERROR, only its resource version for BOOKMARK. */
-  object: RawExtension;
-  /** @description What happened: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
-  type: string;
 }
 
 /** @description A pod affinity term with a weight the scheduler adds to a node's score when it holds. */

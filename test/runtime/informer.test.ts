@@ -23,8 +23,8 @@ function scriptedApi(lists: Array<{ items: Pod[]; resourceVersion: string } | Ap
     if (next instanceof ApiError) throw next;
     return { body: { metadata: { resourceVersion: next.resourceVersion }, items: next.items } };
   };
-  const watch = (params: Record<string, unknown>, init?: RequestInit): AsyncIterable<WatchEvent<Pod>> => {
-    calls.push({ call: "watch", params });
+  const watch = (params: object, init?: RequestInit): AsyncIterable<WatchEvent<Pod>> => {
+    calls.push({ call: "watch", params: params as Record<string, unknown> });
     const script = watches.shift();
     return (async function* () {
       if (!script) {
