@@ -156,7 +156,8 @@ export function listThenWatch<T extends ObjectWithMeta, P extends object>(
   };
 }
 
-/** No answer, a 410 (list again), 429, or a server error: the next attempt may go through. */
+/** No answer, a 410 (list again), 429, or a server error (not 501: it will not be implemented by then). */
 function isWorthRetrying(error: ApiError): boolean {
-  return error.status === 0 || error.status === 410 || error.status === 429 || error.status >= 500;
+  const { status } = error;
+  return status === 0 || status === 410 || status === 429 || (status >= 500 && status !== 501);
 }

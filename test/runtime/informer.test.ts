@@ -112,6 +112,15 @@ describe("listThenWatch", () => {
     expect(api.calls.map((c) => c.call)).toEqual(["list", "list", "watch", "watch"]);
   });
 
+  it.each([[401], [403], [404], [501]])("gives up at once on a list answered %i", async (status) => {
+    const refused = new ApiError(`GET /api/v1/pods: ${status}`, { status });
+    const api = scriptedApi([refused], []);
+    const error = await (async () => {
+      for await (const event of listThenWatch(api.list, api.watch, {}, fast)) void event;
+    })().catch((e: unknown) => e);
+    expect(error).toBe(refused);
+  });
+
   it("ends at once, without an error, when its signal aborts during a watch", async () => {
     const api = scriptedApi([{ items: [], resourceVersion: "1" }], []);
     const controller = new AbortController();
