@@ -69,7 +69,7 @@ export interface ManagedFieldsEntry {
   /** @description The subresource through which the fields were written; empty for the main resource. */
   subresource?: string;
   /** @description When the manager last changed these fields. */
-  time?: Time;
+  time?: Time | null;
 }
 
 /** @description Metadata every stored object carries: name, namespace, labels, owners and versions. */
@@ -79,14 +79,14 @@ export interface ObjectMeta {
     [key: string]: string;
   };
   /** @description When the server created the object; set by the server, read-only. */
-  creationTimestamp?: Time;
+  creationTimestamp?: Time | null;
   /**
    * Format: int64
    * @description Seconds the object still has before it is removed, once its deletion was asked for; read-only.
    */
   deletionGracePeriodSeconds?: number;
   /** @description When the object will be, or was, removed; set when someone asks to delete it, read-only. */
-  deletionTimestamp?: Time;
+  deletionTimestamp?: Time | null;
   /** @description Names of cleanup steps that must finish, each removed by whoever owns it, before the object goes away. */
   finalizers?: string[];
   /** @description A prefix from which the server makes a unique name when name is empty. */
@@ -214,4 +214,4 @@ export interface StatusDetails {
  * Format: date-time
  * @description A point in time, sent as an RFC 3339 string with second precision.
  */
-export type Time = string | null;
+export type Time = string;

@@ -154,8 +154,10 @@ export function buildModel(selection: Selection, origin = "spec", reserved: Read
     if (ref === JSON_VALUE) return (jsonValueUsed = true), typeNames.get(JSON_VALUE)!;
     return typeNames.get(definitionNameOf(ref, where, origin))!;
   };
+  const timestamps = new Set(selection.definitions.filter(([, schema]) => schema["type"] === "string" && schema["format"] === "date-time").map(([name]) => name));
+  const isTimestamp = (ref: unknown) => typeof ref === "string" && timestamps.has(definitionNameOf(ref, "", origin));
   const schemas = selection.definitions.map(([definitionName, schema]): SchemaModel => {
-    const converted = convertSchema(specialSchema(definitionName, schema, selection) ?? schema, ["definitions", definitionName], refName);
+    const converted = convertSchema(specialSchema(definitionName, schema, selection) ?? schema, ["definitions", definitionName], refName, isTimestamp);
     // Status keeps plain strings: the routes' runtime builds Status answers with its own, wider type.
     const literals = definitionName === selection.statusDefinitionName ? undefined : typeMetaLiterals(schema, converted);
     return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted, ...(literals && { literals }) };
@@ -222,20 +224,27 @@ type RefNamer = (ref: string, where: string) => string;
  * Swagger 2.0 schema -> OpenAPI 3 schema for openapi-typescript: refs renamed, int-or-string as a
  * union, deprecation read from the description. Extensions and examples are dropped. What the document
  * leaves open becomes JSON: a schema with no type any JSON value, an object with no properties an object of
- * JSON values. A timestamp may be `null`: `metav1.Time` marshals its zero value as null, and the apiserver
- * sends it (`creationTimestamp: null`, `lastProbeTime: null`).
+ * JSON values. An optional timestamp may be `null`: `metav1.Time` marshals its zero value as null, and the
+ * apiserver sends it (`creationTimestamp: null`, `lastProbeTime: null`); a required one is never zero.
  */
-function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer): SchemaNode {
+function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer, isTimestamp: (ref: unknown) => boolean): SchemaNode {
   if (!isRecord(node)) return {};
   const result: SchemaNode = {};
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith("x-") || key === "example") continue;
     if (key === "$ref" && typeof value === "string") result["$ref"] = `#/components/schemas/${refName(value, jsonPointer([...at, "$ref"]))}`;
     else if (key === "properties" && isRecord(value)) {
+      const required = Array.isArray(node["required"]) ? node["required"] : [];
+      const property = (name: string) => {
+        const converted = convertSchema(value[name], [...at, key, name], refName, isTimestamp);
+        if (required.includes(name) || !isRecord(value[name]) || !isTimestamp(value[name]["$ref"])) return converted;
+        const { $ref, ...rest } = converted;
+        return { ...rest, allOf: [{ $ref }], nullable: true };
+      };
       // fromEntries defines own properties: a property named `__proto__` stays a property.
-      result[key] = Object.fromEntries(Object.keys(value).map((name) => [name, convertSchema(value[name], [...at, key, name], refName)]));
-    } else if ((key === "items" || key === "additionalProperties") && isRecord(value)) result[key] = convertSchema(value, [...at, key], refName);
-    else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) result[key] = value.map((v, i) => convertSchema(v, [...at, key, i], refName));
+      result[key] = Object.fromEntries(Object.keys(value).map((name) => [name, property(name)]));
+    } else if ((key === "items" || key === "additionalProperties") && isRecord(value)) result[key] = convertSchema(value, [...at, key], refName, isTimestamp);
+    else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) result[key] = value.map((v, i) => convertSchema(v, [...at, key, i], refName, isTimestamp));
     else if (key === "required" && Array.isArray(value)) result[key] = value.filter((v) => typeof v === "string");
     else if (key === "type" || key === "format" || key === "description" || key === "enum" || key === "default" || key === "title" || key === "additionalProperties") result[key] = value;
   }
@@ -246,7 +255,6 @@ function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer
   const jsonValue = () => `#/components/schemas/${refName(JSON_VALUE, "")}`;
   if (!SCHEMA_KEYS.some((key) => key in result)) result["$ref"] = jsonValue();
   else if (result["type"] === "object" && !("properties" in result) && !("additionalProperties" in result)) result["additionalProperties"] = { $ref: jsonValue() };
-  if (result["type"] === "string" && result["format"] === "date-time") result["nullable"] = true;
   if (saysDeprecated(result["description"])) result["deprecated"] = true;
   return result;
 }

@@ -95,12 +95,12 @@ function scriptedApiserver() {
       const url = new URL(req.url!, "http://x");
       const watching = url.searchParams.get("watch") === "true";
       requests.push(`${req.method} ${url.pathname}${watching ? ` watch from ${url.searchParams.get("resourceVersion")}` : ""}`);
-      const json = (status: number, value: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown): void => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
       if (watching) {
         res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
         res.flushHeaders();
         if (url.pathname === "/api/v1/pods") podWatches.shift()?.(res);
-        return;
+        return undefined;
       }
       if (req.method === "GET" && url.pathname === "/api/v1/pods") return json(200, { apiVersion: "v1", kind: "PodList", metadata: { resourceVersion: requests.includes("GET /api/v1/pods watch from 11") ? "30" : "10" }, items: [...pods.values()] });
       if (req.method === "GET" && url.pathname === "/api/v1/nodes") return json(200, { apiVersion: "v1", kind: "NodeList", metadata: { resourceVersion: "10" }, items: nodes });
@@ -111,7 +111,7 @@ function scriptedApiserver() {
         pods.set(binding[1]!, pod(binding[1]!, "40", JSON.parse(body).target.name));
         return json(201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
       }
-      json(404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: "not found" });
+      return json(404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: "not found" });
     });
   });
   return { server, requests, pods };

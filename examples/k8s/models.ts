@@ -272,7 +272,7 @@ export interface ContainerState {
 
 /** @description Details of a container that is running. */
 export interface ContainerStateRunning {
-  startedAt?: Time;
+  startedAt?: Time | null;
 }
 
 /** @description Details of a container that has stopped. */
@@ -280,12 +280,12 @@ export interface ContainerStateTerminated {
   containerID?: string;
   /** Format: int32 */
   exitCode: number;
-  finishedAt?: Time;
+  finishedAt?: Time | null;
   message?: string;
   reason?: string;
   /** Format: int32 */
   signal?: number;
-  startedAt?: Time;
+  startedAt?: Time | null;
 }
 
 /** @description Details of a container that has not started yet. */
@@ -919,7 +919,7 @@ export interface ManagedFieldsEntry {
   /** @description The subresource through which the fields were written; empty for the main resource. */
   subresource?: string;
   /** @description When the manager last changed these fields. */
-  time?: Time;
+  time?: Time | null;
 }
 
 /** @description An NFS export mounted into a pod. */
@@ -975,9 +975,9 @@ export interface NodeAllocatableResourceClaimStatus {
 /** @description One aspect of a node's health, such as Ready or MemoryPressure. */
 export interface NodeCondition {
   /** @description When the condition was last reported. */
-  lastHeartbeatTime?: Time;
+  lastHeartbeatTime?: Time | null;
   /** @description When status last changed. */
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   /** @description A message for people about the last change. */
   message?: string;
   /** @description A CamelCase word for the last change. */
@@ -1171,14 +1171,14 @@ export interface ObjectMeta {
     [key: string]: string;
   };
   /** @description When the server created the object; set by the server, read-only. */
-  creationTimestamp?: Time;
+  creationTimestamp?: Time | null;
   /**
    * Format: int64
    * @description Seconds the object still has before it is removed, once its deletion was asked for; read-only.
    */
   deletionGracePeriodSeconds?: number;
   /** @description When the object will be, or was, removed; set when someone asks to delete it, read-only. */
-  deletionTimestamp?: Time;
+  deletionTimestamp?: Time | null;
   /** @description Names of cleanup steps that must finish, each removed by whoever owns it, before the object goes away. */
   finalizers?: string[];
   /** @description A prefix from which the server makes a unique name when name is empty. */
@@ -1341,9 +1341,9 @@ export interface PodCertificateProjection {
 /** @description One aspect of a pod's state, such as PodScheduled or Ready. */
 export interface PodCondition {
   /** @description When the condition was last checked. */
-  lastProbeTime?: Time;
+  lastProbeTime?: Time | null;
   /** @description When status last changed. */
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   /** @description A message for people about the last change. */
   message?: string;
   /**
@@ -1627,7 +1627,7 @@ export interface PodStatus {
   /** @description Resources actually given to the pod as a whole. */
   resources?: ResourceRequirements;
   /** @description When the kubelet accepted the pod, before any image was pulled. */
-  startTime?: Time;
+  startTime?: Time | null;
 }
 
 /** @description A Portworx volume mounted into a pod. */
@@ -1923,7 +1923,7 @@ export interface Taint {
   /** @description The taint's key. */
   key: string;
   /** @description When a NoExecute taint was added. */
-  timeAdded?: Time;
+  timeAdded?: Time | null;
   /** @description The taint's value. */
   value?: string;
 }
@@ -1932,7 +1932,7 @@ export interface Taint {
  * Format: date-time
  * @description A point in time, sent as an RFC 3339 string with second precision.
  */
-export type Time = string | null;
+export type Time = string;
 
 /** @description Lets a pod ignore matching node taints. */
 export interface Toleration {
