@@ -1,4 +1,5 @@
 import type { ApiModel, OperationModel, ParameterModel } from "../model.js";
+import { PATCH_MEDIA_TYPES } from "../runtime/patch.js";
 import { docComment, propertyKey, stringLiteral } from "./text.js";
 
 /** One parameter as the client and the routes declare it. */
@@ -48,13 +49,8 @@ export interface OperationView {
   patch: { target: string; types: string } | undefined;
 }
 
-/** The patch type of each media type a PATCH body may be sent as (runtime/patch.ts has the reverse). */
-const PATCH_TYPES: Record<string, string> = {
-  "application/json-patch+json": "json",
-  "application/merge-patch+json": "merge",
-  "application/strategic-merge-patch+json": "strategic-merge",
-  "application/apply-patch+yaml": "apply",
-};
+/** The patch type of each media type a PATCH body may be sent as: the runtime's table, read backwards. */
+const PATCH_TYPES: Record<string, string> = Object.fromEntries(Object.entries(PATCH_MEDIA_TYPES).map(([type, mediaType]) => [mediaType, type]));
 
 /** Query parameters that only make sense with `watch`: a list that has a watch operation leaves them to it. */
 const WATCH_ONLY_QUERY = new Set(["watch", "allowWatchBookmarks", "sendInitialEvents"]);
