@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
 /** The runtime modules every full output gets, copied verbatim. */
-const RUNTIME = ["api-error", "client", "json-scan", "kubeconfig", "node", "query", "request-body", "retry", "router", "server", "status", "table", "validate", "yaml-subset"].map((m) => `runtime/${m}.ts`);
+const RUNTIME = ["api-error", "client", "informer", "json-scan", "kubeconfig", "node", "patch", "query", "request-body", "retry", "router", "server", "status", "stream", "table", "validate", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`);
 const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 const WRITTEN = [".gen-binding.json", ...FILES];
 const CREATED = ["models.ts", "operations.ts", "client.ts", "routes.ts", "handlers.ts", "index.ts", "node.ts", ...RUNTIME].map((f) => `created ${f}`).join(", ");
@@ -50,7 +50,7 @@ describe("gen-binding CLI", () => {
     const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 12 models -> ${out}: ${CREATED}\n`);
+    expect(result.stdout).toBe(`gen-binding: core/v1/Binding, 2 operations, 13 models -> ${out}: ${CREATED}\n`);
     expect(Object.keys(readTree(out))).toEqual(WRITTEN);
   });
 
@@ -147,7 +147,7 @@ describe("gen-binding CLI", () => {
     const out = tempDir("kinds");
     const result = runCli(["--spec", EXAMPLE_SPEC, "--out", out, ...kindArgs]);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toMatch(/^gen-binding: core\/v1\/Binding, core\/v1\/Node, core\/v1\/Pod, 35 operations, 166 models -> /);
+    expect(result.stdout).toMatch(/^gen-binding: core\/v1\/Binding, core\/v1\/Node, core\/v1\/Pod, 33 operations, 165 models -> /);
     const manifest = JSON.parse(readFileSync(join(out, ".gen-binding.json"), "utf8"));
     expect(manifest.kinds).toEqual(["core/v1/Binding", "core/v1/Node", "core/v1/Pod"]);
     expect(manifest.operations).toEqual(expect.arrayContaining(["createNamespacedPodBinding", "listNode", "listPodForAllNamespaces"]));
@@ -163,9 +163,9 @@ describe("gen-binding CLI", () => {
 
   it.each([
     ["models", ["index.ts", "models.ts"]],
-    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "client", "retry", "status", "table"].map((m) => `runtime/${m}.ts`)]],
+    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "client", "informer", "patch", "retry", "status", "stream", "table", "watch"].map((m) => `runtime/${m}.ts`)]],
     ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["json-scan", "query", "request-body", "router", "server", "status", "table", "validate"].map((m) => `runtime/${m}.ts`)]],
-    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "client", "kubeconfig", "node", "retry", "status", "table", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
+    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "client", "informer", "kubeconfig", "node", "patch", "retry", "status", "stream", "table", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
   ])("--emit %s writes only those parts, and the runtime modules they import, and they compile", async (parts, want) => {
     const out = tempDir("emit");
     expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Pod,Node", "--emit", parts]).status).toBe(0);
