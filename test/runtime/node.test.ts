@@ -124,6 +124,40 @@ describe("nodeFetch over plain http", () => {
     expect(seen.length).toBe(before);
   });
 
+  // Regression (issue 14): nodeFetch queued every byte the server sent, read or not: a watch whose reader
+  // falls behind a fast server grew without bound. Now it stops reading the socket when a MiB is queued.
+  it("reads no further ahead of its reader than a few MiB: the server waits", async () => {
+    const huge = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, " ");
+      const more = () => {
+        while (!response.destroyed && written < 128 * 1024 * 1024) {
+          written += chunk.length;
+          if (!response.write(chunk)) return void response.once("drain", more);
+        }
+        response.end();
+      };
+      more();
+    });
+    let written = 0;
+    await new Promise<void>((resolve) => huge.listen(0, "127.0.0.1", resolve));
+    try {
+      const answer = await nodeFetch()(`http://127.0.0.1:${(huge.address() as AddressInfo).port}/`, {});
+      // Until the count stops growing (or 3 s): a reader that does not read.
+      for (let last = -1, i = 0; written !== last && i < 30; i++) {
+        last = written;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(written).toBeLessThan(32 * 1024 * 1024);
+      const reader = answer.body!.getReader();
+      expect((await reader.read()).value?.byteLength).toBeGreaterThan(0);
+      await reader.cancel();
+    } finally {
+      huge.closeAllConnections();
+      huge.close();
+    }
+  });
+
   it("rejects with the signal's reason, before connecting, when the signal has already aborted", async () => {
     const before = seen.length;
     const reason = new Error("gave up");
