@@ -132,17 +132,26 @@ function bodyStream(response: IncomingMessage): ReadableStream<Uint8Array> {
 
 /**
  * A token read from a file and read again whenever the file changes (size or modification time), as
- * kubelet rotates projected service-account tokens: pass it as `createClient({ token })`.
+ * kubelet rotates projected service-account tokens: pass it as `createClient({ token })`. It never gives
+ * an empty token: while the file is empty or missing (a writer that truncates it and writes it again, where
+ * kubelet renames a new file into place) it gives the last token it read, and before it has read one it
+ * throws, naming the file, which fails the call before anything is sent.
  */
 export function fileToken(path: string): () => string {
   let seen = "";
   let token = "";
   return () => {
-    const stat = statSync(path);
-    const version = `${stat.mtimeMs}:${stat.size}`;
-    if (version !== seen) {
-      token = readFileSync(path, "utf8").trim();
-      seen = version;
+    try {
+      const stat = statSync(path);
+      const version = `${stat.mtimeMs}:${stat.size}`;
+      if (version !== seen) {
+        const read = readFileSync(path, "utf8").trim();
+        if (read === "") throw new Error(`the token file ${path} is empty`);
+        token = read;
+        seen = version;
+      }
+    } catch (error) {
+      if (token === "") throw error;
     }
     return token;
   };
