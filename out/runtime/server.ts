@@ -152,7 +152,9 @@ export function createFetchHandler(
       method: request.method,
       path: url.pathname,
       search: url.search,
-      header: (name) => request.headers.get(name) ?? undefined,
+      // fetch keeps the host in the URL, not in the headers.
+      header: (name) =>
+        request.headers.get(name) ?? (name.toLowerCase() === "host" ? url.host : undefined),
       hasBody: request.body !== null,
       readBody: (limit, timeoutMs) =>
         readChunks(

@@ -47,8 +47,11 @@ function isCollection(value: unknown): boolean {
   return Array.isArray(value) ? value.length > 0 : isObject(value) && Object.keys(value).length > 0;
 }
 
-/** Words some YAML reader takes for a boolean or null (YAML 1.1 has y/n/yes/no/on/off). */
-const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
+/**
+ * Words some YAML reader takes for a boolean or null (YAML 1.1 has y/n/yes/no/on/off), and an exponent with
+ * no digits before it (`e5`: a number to some YAML 1.1 readers).
+ */
+const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null|~|e[-+]?\d.*)$/i;
 /** Starts with a letter, `_` or `/`; then letters, digits and `_ . / - @ = +`, or `:` not before a space or the end. */
 const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./@=+-]|:(?=[^ ]))*$/;
 
