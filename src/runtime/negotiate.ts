@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/negotiate.ts), never in an output: the next run would put it back.
+import { isTrue } from "./query.js";
 import { type Status, statusObject } from "./status.js";
 
 /** A media type as HTTP headers carry it: `application/json;as=Table;v=v1;g=meta.k8s.io;q=0.9`. */
@@ -89,7 +90,7 @@ export function negotiateOutput(
 ): (Output & { extra?: string }) | { error: Status & { code: number } } {
   const pretty =
     prettyQuery !== null && prettyQuery !== ""
-      ? ["1", "t", "T", "true", "TRUE", "True"].includes(prettyQuery)
+      ? isTrue(prettyQuery)
       : /^(curl|Wget|Mozilla\/5\.0)/.test(userAgent ?? "");
   if (accept === undefined || accept.trim() === "") return { type: "application/json", pretty };
   for (const clause of parseAccept(accept)) {

@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/request-info.ts), never in an output: the next run would put it back.
+import { isTrue } from "./query.js";
 import { type Status, statusObject } from "./status.js";
 
 /**
@@ -75,9 +76,7 @@ export function requestAttributes(
   info.name = parts[1] ?? "";
   if (parts.length >= 3 && info.verb !== "proxy") info.subresource = parts[2]!;
   if (info.name === "" && info.verb === "get") {
-    const watch = query.get("watch");
-    info.verb =
-      watch !== null && ["1", "t", "T", "true", "TRUE", "True"].includes(watch) ? "watch" : "list";
+    info.verb = isTrue(query.get("watch")) ? "watch" : "list";
     const byName = exactName(query.get("fieldSelector"));
     if (byName !== undefined) info.name = byName;
   }
