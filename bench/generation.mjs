@@ -9,6 +9,7 @@ import { median } from "./lib/stats.mjs";
 function tools(root, spec) {
   const cli = join(root, "dist", "cli.js");
   const peers = join(root, "bench", "peers");
+  const installed = join(root, "bench", "node_modules");
   const peerEnv = (out) => ({ BENCH_SPEC: spec, BENCH_OUT: out });
   return {
     floor: { args: () => [join(root, "bench", "lib", "floor.cjs"), spec] },
@@ -17,9 +18,9 @@ function tools(root, spec) {
     "gen-binding no-op": { args: (out) => [cli, "--spec", spec, "--out", out], keepOut: true },
     "gen-binding, no code cache": { args: (out) => [cli, "--spec", spec, "--out", out], env: () => ({ GEN_BINDING_CODE_CACHE: "0" }) },
     // orval's bin as installed; the config keeps the two Binding paths and the core_v1 schemas.
-    orval: { args: () => [join(root, "node_modules", "orval", "dist", "bin", "orval.mjs"), "--config", join(peers, "orval.config.mjs")], env: peerEnv, emits: "createCoreV1NamespacedPodBinding" },
+    orval: { args: () => [join(installed, "orval", "dist", "bin", "orval.mjs"), "--config", join(peers, "orval.config.mjs")], env: peerEnv, emits: "createCoreV1NamespacedPodBinding" },
     // dist/run.mjs directly: the package's bin/run.js only spawns it in a second process, which would add ~50 ms.
-    "hey-api": { args: () => [join(root, "node_modules", "@hey-api", "openapi-ts", "dist", "run.mjs"), "--file", join(peers, "openapi-ts.config.mjs")], env: peerEnv, emits: "createCoreV1NamespacedPodBinding" },
+    "hey-api": { args: () => [join(installed, "@hey-api", "openapi-ts", "dist", "run.mjs"), "--file", join(peers, "openapi-ts.config.mjs")], env: peerEnv, emits: "createCoreV1NamespacedPodBinding" },
   };
 }
 

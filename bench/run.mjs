@@ -6,10 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { benchClient } from "./client.mjs";
-import { benchGeneration } from "./generation.mjs";
+import { ensureBenchDependencies } from "./install.mjs";
 import { markdownTable, row } from "./lib/table.mjs";
-import { benchRoutes } from "./routes.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -23,11 +21,15 @@ const { values } = parseArgs({
 const rounds = values.quick ? 1 : Number(values.rounds);
 const sections = new Set(values.only.split(","));
 const spec = join(resolve(process.env["GEN_BINDING_SHARED_SPECS"] ?? join(ROOT, "..", "shared", "specs")), "kubernetes-v1.36.swagger.json");
-// Inside the repo (esbuild resolves the peers from node_modules); one folder per run, removed at the end.
+// Inside the repo (esbuild resolves the peers from bench/node_modules); one folder per run, removed at the end.
 const work = join(ROOT, ".tmp", `bench-${process.pid}`);
 const log = (line) => process.stderr.write(`${line}\n`);
 
 if (!existsSync(join(ROOT, "dist", "cli.js"))) throw new Error("dist/cli.js is missing: run npm run build first (npm run bench does)");
+// The peers live in bench/node_modules (bench/package.json), installed here when missing or stale; the
+// parts that load them are imported only after that.
+ensureBenchDependencies({ log });
+const [{ benchClient }, { benchGeneration }, { benchRoutes }] = await Promise.all([import("./client.mjs"), import("./generation.mjs"), import("./routes.mjs")]);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
@@ -82,7 +84,8 @@ if (sections.has("routes")) {
   rows.push(row("routes p99 latency", "ms", r.p99Ms["gen-binding"], "fastify 5.8.5", r.p99Ms.fastify, p99Ratio, "ratio <= 1", p99Ratio <= 1));
 }
 
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+/** The versions npm really installed in `node_modules` (not the ranges asked for). */
+const installed = (nodeModules, names) => names.map((n) => [n, JSON.parse(readFileSync(join(nodeModules, n, "package.json"), "utf8")).version]);
 const result = {
   date: new Date().toISOString(),
   machine: {
@@ -93,7 +96,10 @@ const result = {
     loadAverage: { before: loadBefore, after: loadavg()[0] },
   },
   rounds,
-  versions: Object.fromEntries(["orval", "@hey-api/openapi-ts", "@kubernetes/client-node", "fastify", "autocannon", "esbuild", "typescript", "prettier"].map((n) => [n, pkg.devDependencies[n] ?? pkg.dependencies[n]])),
+  versions: Object.fromEntries([
+    ...installed(join(ROOT, "bench", "node_modules"), ["orval", "@hey-api/openapi-ts", "@kubernetes/client-node", "fastify", "autocannon", "esbuild"]),
+    ...installed(join(ROOT, "node_modules"), ["typescript", "prettier"]),
+  ]),
   skipped,
   rows,
   raw,

@@ -3,14 +3,14 @@ import type { GlobalContext, SchemaObject } from "openapi-typescript";
 import type * as OpenApiTs from "openapi-typescript/dist/lib/ts.cjs";
 import type * as OpenApiSchemaObject from "openapi-typescript/dist/transform/schema-object.cjs";
 import type * as TypeScript from "typescript";
-import { requireWithCodeCache } from "../code-cache.js";
+import { requireTypeScript } from "../typescript-peer.js";
 import type { ApiModel, SchemaModel, SchemaNode } from "../model.js";
 import { commentText } from "./text.js";
 
 // CommonJS on purpose: an ESM import of typescript.js makes Node scan all 9 MB of it for export names
 // (~0.3 s); require() skips that, and the code cache skips most of its compilation. openapi-typescript's
 // CommonJS build then finds this same typescript instance in the require cache.
-const ts = requireWithCodeCache<typeof TypeScript>("typescript");
+const ts = requireTypeScript();
 const require = createRequire(import.meta.url);
 const { addJSDocComment, astToString } = require("openapi-typescript/dist/lib/ts.cjs") as typeof OpenApiTs;
 const transformSchemaObject = (require("openapi-typescript/dist/transform/schema-object.cjs") as typeof OpenApiSchemaObject).default;

@@ -1,7 +1,7 @@
 import type * as TypeScript from "typescript";
-import { requireWithCodeCache } from "../code-cache.js";
+import { requireTypeScript } from "../typescript-peer.js";
 
-const ts = requireWithCodeCache<typeof TypeScript>("typescript");
+const ts = requireTypeScript();
 
 /** What the emit stage needs to know of an emitted module, read with the TypeScript parser. */
 export interface ModuleOutline {
