@@ -135,3 +135,31 @@ export function forbidden(
 function quote(text: string): string {
   return JSON.stringify(text);
 }
+
+/** Where a path template sits: `/apis/{group}/{version}/...` or `/api/v1/...`, and its resource. */
+export function resourcePath(
+  path: string,
+):
+  | { group: string; version: string; resource: string; subresource: string; namespaced: boolean }
+  | undefined {
+  let parts = path.split("/").filter(Boolean);
+  const grouped = parts[0] === "apis";
+  if (parts[0] !== "api" && !grouped) return undefined;
+  const group = grouped ? parts[1] : "";
+  const version = parts[grouped ? 2 : 1];
+  if (group === undefined || version === undefined) return undefined;
+  parts = parts.slice(grouped ? 3 : 2);
+  if (parts[0] === "watch") parts = parts.slice(1);
+  let namespaced = false;
+  if (
+    parts[0] === "namespaces" &&
+    parts.length > 2 &&
+    !["status", "finalize"].includes(parts[2]!)
+  ) {
+    namespaced = parts[1] === "{namespace}";
+    parts = parts.slice(2);
+  }
+  const resource = parts[0];
+  if (!resource || resource.includes("{")) return undefined;
+  return { group, version, resource, subresource: parts[2] ?? "", namespaced };
+}

@@ -8,18 +8,16 @@ import {
   internalError,
   statusReply,
 } from "./answer.js";
-import {
-  type DiscoveryDocument,
-  apiResourceLists,
-  discoveryAnswer,
-  resourcePath,
-} from "./discovery.js";
 import { negotiateOutput } from "./negotiate.js";
-import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from "./openapi-proto.js";
 import { parsePathParams } from "./path-params.js";
 import { parseQuery } from "./query.js";
 import { type BodyRead, readBody, readChunks, streamChunks } from "./request-body.js";
-import { type RequestAttributes, forbidden, requestAttributes } from "./request-info.js";
+import {
+  type RequestAttributes,
+  forbidden,
+  requestAttributes,
+  resourcePath,
+} from "./request-info.js";
 import { type CompiledRoute, type Router, createRouter } from "./router.js";
 import { type StatusDetails, type Status, isStatus, statusObject } from "./status.js";
 import {
@@ -28,7 +26,7 @@ import {
   asTable,
   defaultColumns,
 } from "./table-answer.js";
-import { type ApiTable, type QueryParamSpec, queryParam } from "./table.js";
+import { type ApiTable, type DiscoveryDocument, type QueryParamSpec, queryParam } from "./table.js";
 import {
   type Shape,
   checkBody,
@@ -38,7 +36,7 @@ import {
   invalid,
 } from "./validate.js";
 
-export type { DiscoveryDocument, VersionInfo } from "./discovery.js";
+export type { DiscoveryDocument, VersionInfo } from "./table.js";
 export type { RequestAttributes } from "./request-info.js";
 export type { TableColumn } from "./table-answer.js";
 
@@ -331,7 +329,7 @@ async function serve(
     }
   }
   if (options.discovery && method === "GET") {
-    const served = serveDiscovery(table, options.discovery, request);
+    const served = options.discovery.serve(table, options.discovery, request);
     if (served) return served;
   }
   if (!match)
@@ -495,45 +493,6 @@ async function serveOperation(
   }
   return encode({ status, headers: extra, value }, output);
 }
-
-const discoveryLists = new WeakMap<object, ReturnType<typeof apiResourceLists>>();
-const protobufDocuments = new WeakMap<object, Uint8Array>();
-
-/** `/api`, `/apis`, their group-versions, `/version` and `/openapi/v2` (JSON, YAML or kubectl's protobuf). */
-function serveDiscovery(
-  table: RouteTable,
-  document: DiscoveryDocument,
-  request: ServerRequest,
-): Answer | undefined {
-  let lists = discoveryLists.get(table);
-  if (!lists) discoveryLists.set(table, (lists = apiResourceLists(table)));
-  const found = discoveryAnswer(request.path, lists, document, request.header("host") ?? "");
-  if (!found) return undefined;
-  const openapi = "openapi" in found;
-  const output = negotiateOutput(
-    request.header("accept"),
-    { table: false, ...(openapi ? { extra: OPENAPI_V2_PROTOBUFS } : {}) },
-    request.query.get("pretty"),
-    request.header("user-agent"),
-  );
-  if ("error" in output)
-    return encode(statusReply(output.error), { type: "application/json", pretty: false });
-  if (!openapi) return encode({ status: 200, headers: {}, value: found.body }, output);
-  if (!output.extra) return encode({ status: 200, headers: {}, value: document.openapi }, output);
-  let bytes = protobufDocuments.get(document);
-  if (!bytes) protobufDocuments.set(document, (bytes = openApiV2Protobuf(document.openapi)));
-  // kube-openapi answers both protobuf names with this one: Go's mime parser refuses the `@` of the other.
-  return {
-    status: 200,
-    headers: { "content-type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" },
-    body: bytes,
-  };
-}
-
-const OPENAPI_V2_PROTOBUFS = [
-  OPENAPI_V2_PROTOBUF,
-  "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
-];
 
 /** The name `forbidden` puts in its message: a string user, or its `name` or `username`. */
 function userName(user: unknown, authenticated: boolean): string {

@@ -1,5 +1,5 @@
 import type { ApiModel } from "../model.js";
-import type { VersionInfo } from "../runtime/discovery.js";
+import type { VersionInfo } from "../runtime/table.js";
 import type { Selection } from "../select.js";
 import type { Templates } from "../templates.js";
 import { dataLiteral, stringLiteral } from "./text.js";

@@ -1,5 +1,5 @@
 import type { ApiModel, SchemaNode } from "../model.js";
-import { resourcePath } from "../runtime/discovery.js";
+import { resourcePath } from "../runtime/request-info.js";
 import type { Templates } from "../templates.js";
 import { dataLiteral, propertyKey, stringLiteral } from "./text.js";
 import type { OperationView } from "./views.js";

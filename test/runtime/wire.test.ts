@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { serveDiscovery } from "../../src/runtime/discovery.js";
 import { OPENAPI_V2_PROTOBUF } from "../../src/runtime/openapi-proto.js";
 import { type DiscoveryDocument, type RouteOptions, type RouteTable, createFetchHandler } from "../../src/runtime/server.js";
 
@@ -248,6 +249,7 @@ describe("authentication before routing, then authorize", () => {
 const DOCUMENT: DiscoveryDocument = {
   openapi: { swagger: "2.0", info: { title: "t", version: "v1.36.0" }, paths: {}, definitions: { "io.k8s.api.core.v1.Pod": { type: "object", "x-kubernetes-group-version-kind": [{ group: "", kind: "Pod", version: "v1" }] } } },
   version: { major: "1", minor: "36", gitVersion: "v1.36.0", gitCommit: "", gitTreeState: "", buildDate: "", goVersion: "", compiler: "", platform: "" },
+  serve: serveDiscovery,
 };
 
 describe("discovery, with the discovery option", () => {

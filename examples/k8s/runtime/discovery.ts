@@ -1,6 +1,10 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/discovery.ts), never in an output: the next run would put it back.
-import type { ApiTable } from "./table.js";
+import { encode, statusReply } from "./answer.js";
+import { negotiateOutput } from "./negotiate.js";
+import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from "./openapi-proto.js";
+import { resourcePath } from "./request-info.js";
+import type { ApiTable, DiscoveryDocument } from "./table.js";
 
 /** One entry of an APIResourceList: a resource or subresource this output serves. */
 export interface ApiResource {
@@ -12,26 +16,6 @@ export interface ApiResource {
   version?: string;
   kind: string;
   verbs: string[];
-}
-
-/** `GET /version`: kube-apiserver's version.Info. */
-export interface VersionInfo {
-  major: string;
-  minor: string;
-  gitVersion: string;
-  gitCommit: string;
-  gitTreeState: string;
-  buildDate: string;
-  goVersion: string;
-  compiler: string;
-  platform: string;
-}
-
-/** What the generator knows besides the table: the selected slice of the document, and its version. */
-export interface DiscoveryDocument {
-  /** The selected kinds and operations as a Swagger 2.0 document (`GET /openapi/v2`). */
-  openapi: unknown;
-  version: VersionInfo;
 }
 
 /** How an `x-kubernetes-action` shows in discovery; `connect` shows as the verb of its method. */
@@ -53,34 +37,6 @@ const CONNECT_VERBS: Record<string, string> = {
   PATCH: "patch",
   DELETE: "delete",
 };
-
-/** Where a path template sits: `/apis/{group}/{version}/...` or `/api/v1/...`, and its resource. */
-export function resourcePath(
-  path: string,
-):
-  | { group: string; version: string; resource: string; subresource: string; namespaced: boolean }
-  | undefined {
-  let parts = path.split("/").filter(Boolean);
-  const grouped = parts[0] === "apis";
-  if (parts[0] !== "api" && !grouped) return undefined;
-  const group = grouped ? parts[1] : "";
-  const version = parts[grouped ? 2 : 1];
-  if (group === undefined || version === undefined) return undefined;
-  parts = parts.slice(grouped ? 3 : 2);
-  if (parts[0] === "watch") parts = parts.slice(1);
-  let namespaced = false;
-  if (
-    parts[0] === "namespaces" &&
-    parts.length > 2 &&
-    !["status", "finalize"].includes(parts[2]!)
-  ) {
-    namespaced = parts[1] === "{namespace}";
-    parts = parts.slice(2);
-  }
-  const resource = parts[0];
-  if (!resource || resource.includes("{")) return undefined;
-  return { group, version, resource, subresource: parts[2] ?? "", namespaced };
-}
 
 /**
  * The APIResourceList of each group-version the table serves (`""/v1` is the core group), built as
@@ -140,7 +96,7 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A path of the discovery documents, without its trailing slash; undefined for any other path. */
+/** A discovery document, or `/openapi/v2` (whose form the caller picks); undefined for any other path. */
 type DiscoveryAnswer = { body: unknown } | { openapi: true } | undefined;
 
 /**
@@ -207,3 +163,45 @@ export function discoveryAnswer(
     }
   );
 }
+
+const discoveryLists = new WeakMap<object, Map<string, ApiResource[]>>();
+const protobufDocuments = new WeakMap<object, Uint8Array>();
+const OPENAPI_V2_PROTOBUFS = [
+  OPENAPI_V2_PROTOBUF,
+  "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+];
+
+/**
+ * Serves the discovery documents of a table, with the document's slice at `/openapi/v2` as JSON, YAML or
+ * the protobuf kubectl downloads; undefined for a path that is not discovery. The `serve` of an output's
+ * `discovery.ts`.
+ */
+export const serveDiscovery: DiscoveryDocument["serve"] = (table, document, request) => {
+  let lists = discoveryLists.get(table);
+  if (!lists) discoveryLists.set(table, (lists = apiResourceLists(table)));
+  const found = discoveryAnswer(request.path, lists, document, request.header("host") ?? "");
+  if (!found) return undefined;
+  const openapi = "openapi" in found;
+  const output = negotiateOutput(
+    request.header("accept"),
+    { table: false, ...(openapi ? { extra: OPENAPI_V2_PROTOBUFS } : {}) },
+    request.query.get("pretty"),
+    request.header("user-agent"),
+  );
+  if ("error" in output)
+    return encode(statusReply(output.error), { type: "application/json", pretty: false });
+  if (!openapi) return encode({ status: 200, headers: {}, value: found.body }, output);
+  if (!output.extra) return encode({ status: 200, headers: {}, value: document.openapi }, output);
+  let bytes = protobufDocuments.get(document.openapi as object);
+  if (!bytes)
+    protobufDocuments.set(
+      document.openapi as object,
+      (bytes = openApiV2Protobuf(document.openapi)),
+    );
+  // kube-openapi answers both protobuf names with this one: Go's mime parser refuses the `@` of the other.
+  return {
+    status: 200,
+    headers: { "content-type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" },
+    body: bytes,
+  };
+};
