@@ -11,7 +11,8 @@ import {
 import { negotiateOutput } from "./negotiate.js";
 import { parsePathParams } from "./path-params.js";
 import { parseQuery } from "./query.js";
-import { type BodyRead, readBody, readChunks, streamChunks } from "./request-body.js";
+import { checkedBody } from "./body-checks.js";
+import { type BodyRead, readChunks, streamChunks } from "./request-body.js";
 import {
   type RequestAttributes,
   forbidden,
@@ -27,14 +28,7 @@ import {
   defaultColumns,
 } from "./table-answer.js";
 import { type ApiTable, type DiscoveryDocument, type QueryParamSpec, queryParam } from "./table.js";
-import {
-  type Shape,
-  checkBody,
-  checkNamesMatch,
-  checkObjectNames,
-  checkTypeMeta,
-  invalid,
-} from "./validate.js";
+import type { Shape } from "./validate.js";
 
 export type { DiscoveryDocument, VersionInfo } from "./table.js";
 export type { RequestAttributes } from "./request-info.js";
@@ -380,63 +374,24 @@ async function serveOperation(
     return encode(statusReply(output.error), { type: "application/json", pretty: false });
   const input: { params: Record<string, string>; query: Record<string, unknown>; body?: unknown } =
     { params: params.values, query };
-  const warnings: string[] = [];
   const body = operation.body;
+  const warnings: string[] = [];
   // An optional body left out (a DELETE without DeleteOptions, as curl and the client send it) is no body.
   if (body && (body.required || request.hasBody)) {
     const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const timeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-    const isPatch = body.contentTypes !== undefined;
-    const read = await readBody(
+    const checked = await checkedBody(
+      table,
+      r,
+      params.values,
+      query["fieldValidation"],
       request.header("content-type"),
-      body.contentTypes ?? ["application/json", "application/yaml"],
       () => request.readBody(limit, timeoutMs),
-      limit,
-      timeoutMs,
-      // A body without Content-Type is JSON, as the apiserver decodes it; a patch must say its type.
-      {
-        fallback: isPatch ? undefined : "application/json",
-        ...(options.parseYaml ? { parseYaml: options.parseYaml } : {}),
-      },
+      { limit, timeoutMs, ...(options.parseYaml ? { parseYaml: options.parseYaml } : {}) },
     );
-    if ("error" in read)
-      return request.fail(statusReply(read.error, read.close ? { connection: "close" } : {}));
-    if (read.value === undefined && body.required)
-      return request.fail(
-        statusReply(statusObject(400, "BadRequest", "the request body is required")),
-      );
-    // Kubernetes reads null as "not set" inside an object, but a null object is no object (the apiserver's message).
-    if (read.value === null && !isPatch)
-      return request.fail(
-        statusReply(statusObject(400, "BadRequest", "Object 'Kind' is missing in 'null'")),
-      );
-    if (read.value !== undefined && !isPatch) {
-      const isKind = body.type === r.kind.type;
-      const { problems, unknown } = checkBody(read.value, body.type, table.shapes);
-      if (isKind) problems.push(...checkObjectNames(read.value, r.kind.names));
-      if (problems.length)
-        return request.fail(
-          statusReply(invalid(body.type, r.kind.group, read.value, params.values, problems)),
-        );
-      const mismatch = isKind
-        ? (checkTypeMeta(read.value, r.kind) ??
-          checkNamesMatch(read.value, params.values, operation.method !== "POST"))
-        : undefined;
-      if (mismatch) return request.fail(statusReply(statusObject(400, "BadRequest", mismatch)));
-      const fieldProblems = [
-        ...unknown.map((f) => `unknown field ${JSON.stringify(f)}`),
-        ...read.duplicates.map((f) => `duplicate field ${JSON.stringify(f)}`),
-      ];
-      const mode = query["fieldValidation"] ?? "Warn";
-      if (fieldProblems.length && mode === "Strict")
-        return request.fail(
-          statusReply(
-            statusObject(400, "BadRequest", `strict decoding error: ${fieldProblems.join(", ")}`),
-          ),
-        );
-      if (fieldProblems.length && mode === "Warn") warnings.push(...fieldProblems);
-    }
-    input.body = read.value;
+    if ("error" in checked) return request.fail(statusReply(checked.error, checked.headers));
+    warnings.push(...checked.warnings);
+    input.body = checked.value;
   }
   const context: HandlerContext = {
     token: request.token,
