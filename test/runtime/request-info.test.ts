@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestAttributes } from "../../src/runtime/request-info.js";
+import { requestAttributes, resourcePath } from "../../src/runtime/request-info.js";
 
 describe("requestAttributes: a request read as kube-apiserver's RequestInfoFactory reads it", () => {
   const none = { apiGroup: "", apiVersion: "", namespace: "", resource: "", subresource: "", name: "" };
@@ -20,5 +20,19 @@ describe("requestAttributes: a request read as kube-apiserver's RequestInfoFacto
   ])("%s %s", (method, target, want) => {
     const [path, search = ""] = target.split("?");
     expect(requestAttributes(method, path!, new URLSearchParams(search))).toEqual({ ...want, path });
+  });
+});
+
+describe("resourcePath: where an operation's path template sits, for discovery and Table columns", () => {
+  it.each([
+    ["/api/v1/namespaces/{namespace}/pods/{name}/binding", { group: "", version: "v1", resource: "pods", subresource: "binding", namespaced: true }],
+    ["/api/v1/watch/namespaces/{namespace}/pods", { group: "", version: "v1", resource: "pods", subresource: "", namespaced: true }],
+    ["/api/v1/namespaces/{name}/status", { group: "", version: "v1", resource: "namespaces", subresource: "status", namespaced: false }],
+    ["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale", { group: "apps", version: "v1", resource: "deployments", subresource: "scale", namespaced: true }],
+    ["/api/v1/nodes/{name}/proxy/{path}", { group: "", version: "v1", resource: "nodes", subresource: "proxy", namespaced: false }],
+    ["/api/v1", undefined],
+    ["/version", undefined],
+  ])("%s", (path, want) => {
+    expect(resourcePath(path)).toEqual(want);
   });
 });

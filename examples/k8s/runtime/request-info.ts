@@ -136,30 +136,23 @@ function quote(text: string): string {
   return JSON.stringify(text);
 }
 
-/** Where a path template sits: `/apis/{group}/{version}/...` or `/api/v1/...`, and its resource. */
+/**
+ * Where a path template sits (`/api/v1/namespaces/{namespace}/pods/{name}/binding`): its group, version,
+ * resource and subresource, and whether it is namespaced; read as a request to it would be. Undefined for a
+ * path that names no resource (`/version`, `/api/v1`).
+ */
 export function resourcePath(
   path: string,
 ):
   | { group: string; version: string; resource: string; subresource: string; namespaced: boolean }
   | undefined {
-  let parts = path.split("/").filter(Boolean);
-  const grouped = parts[0] === "apis";
-  if (parts[0] !== "api" && !grouped) return undefined;
-  const group = grouped ? parts[1] : "";
-  const version = parts[grouped ? 2 : 1];
-  if (group === undefined || version === undefined) return undefined;
-  parts = parts.slice(grouped ? 3 : 2);
-  if (parts[0] === "watch") parts = parts.slice(1);
-  let namespaced = false;
-  if (
-    parts[0] === "namespaces" &&
-    parts.length > 2 &&
-    !["status", "finalize"].includes(parts[2]!)
-  ) {
-    namespaced = parts[1] === "{namespace}";
-    parts = parts.slice(2);
-  }
-  const resource = parts[0];
-  if (!resource || resource.includes("{")) return undefined;
-  return { group, version, resource, subresource: parts[2] ?? "", namespaced };
+  const info = requestAttributes("GET", path, new URLSearchParams());
+  if (!info.resourceRequest || !info.resource || info.resource.includes("{")) return undefined;
+  return {
+    group: info.apiGroup,
+    version: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespaced: info.namespace === "{namespace}",
+  };
 }
