@@ -122,7 +122,7 @@ describe("example server, through the generated client", () => {
 
   it("answers 501 for what the example does not model (writes other than bindings, watches), as its handlers file was generated", async () => {
     expect(await failure(client().deleteNamespacedPod({ namespace: "default", name: "web-1" }))).toMatchObject({ status: 501, reason: "NotImplemented", message: expect.stringContaining("deleteNamespacedPod is not implemented yet") });
-    expect(await failure(client().listNamespacedPod({ namespace: "default", watch: true }))).toMatchObject({ status: 501, statusObject: { message: "watch is not implemented by this example server" } });
+    expect(await failure(client().watchNamespacedPod({ namespace: "default" })[Symbol.asyncIterator]().next())).toMatchObject({ status: 501, statusObject: { message: "watch is not implemented by this example server" } });
     expect(store.pod("default", "web-1")).toBeDefined();
   });
 

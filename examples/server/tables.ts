@@ -46,7 +46,7 @@ function address(node: Node, type: string): string {
 }
 
 /** kubectl's short ages: 45s, 3m, 5h, 2d, 1y (the apiserver's HumanDuration, coarser). */
-export function humanDuration(now: Date, since: string | undefined): string {
+export function humanDuration(now: Date, since: string | null | undefined): string {
   if (!since) return "<unknown>";
   const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000));
   if (seconds < 120) return `${seconds}s`;

@@ -62,6 +62,11 @@ export interface OperationSpec {
   };
   /** The status a handler answers with when it sets none (201 for creates). */
   status: number;
+  /**
+   * How a success answer is read, when it is not JSON: `text` (pod logs: `text/plain`), or `watch` (a watch
+   * operation: the list's path with `watch=true`, answered by JSON watch events, one per line).
+   */
+  answer?: "text" | "watch";
 }
 
 /** Everything an output's client and routes know about its API. */

@@ -12,6 +12,7 @@ const table: ClientTable = {
     deletePod: { method: "DELETE", path: "/api/v1/namespaces/{namespace}/pods/{name}", operationId: "deleteCoreV1NamespacedPod", action: "delete", kind: 0, query: [], body: { type: "DeleteOptions", required: false }, status: 200 },
     proxyNode: { method: "GET", path: "/api/v1/nodes/{name}/proxy/{path}", operationId: "connectCoreV1GetNodeProxyWithPath", action: "connect", kind: 0, query: [{ name: "path", key: "pathQuery" }], status: 200 },
     readVersion: { method: "GET", path: "/version", operationId: "getCodeVersion", action: "get", kind: 0, query: [], status: 200 },
+    readLog: { method: "GET", path: "/api/v1/namespaces/{namespace}/pods/{name}/log", operationId: "readCoreV1NamespacedPodLog", action: "get", kind: 0, query: [], status: 200, answer: "text" },
   },
 };
 const op = (name: string) => table.operations[name]!;
@@ -61,7 +62,7 @@ describe("requestSpec", () => {
     ["an operation without parameters", "readVersion", {}, { method: "GET", path: "/version", query: [] }],
     ["a body with the JSON content type", "createPodBinding", { namespace: "a", name: "b", body: BINDING, dryRun: "All" }, { method: "POST", path: "/api/v1/namespaces/a/pods/b/binding", query: [["dryRun", "All"]], body: BINDING, contentType: "application/json" }],
     ["a patch with its first media type by default", "patchPod", { namespace: "a", name: "b", body: { spec: {} } }, { method: "PATCH", path: "/api/v1/namespaces/a/pods/b", query: [], body: { spec: {} }, contentType: "application/merge-patch+json" }],
-    ["a patch with the media type the call names", "patchPod", { namespace: "a", name: "b", body: [], contentType: "application/json-patch+json" }, { method: "PATCH", path: "/api/v1/namespaces/a/pods/b", query: [], body: [], contentType: "application/json-patch+json" }],
+    ["a patch with the media type of the patch type the call names", "patchPod", { namespace: "a", name: "b", body: [], patchType: "json" }, { method: "PATCH", path: "/api/v1/namespaces/a/pods/b", query: [], body: [], contentType: "application/json-patch+json" }],
     ["an optional body left out", "deletePod", { namespace: "a", name: "b" }, { method: "DELETE", path: "/api/v1/namespaces/a/pods/b", query: [], body: undefined, contentType: "application/json" }],
     ["a query parameter read from its own key beside a path parameter of the same wire name", "proxyNode", { name: "n", path: "logs/kubelet.log", pathQuery: "q" }, { method: "GET", path: "/api/v1/nodes/n/proxy/logs%2Fkubelet.log", query: [["path", "q"]] }],
   ])("gives %s", (_name, operation, params, want) => {
@@ -142,10 +143,28 @@ describe("createClient: the request", () => {
     ]);
   });
 
-  it("sends a patch with the media type the call names", async () => {
+  it("sends a patch with the media type of its patch type", async () => {
     const { client, requests } = fakeClient();
-    await client["patchPod"]!({ namespace: "a", name: "b", body: [{ op: "remove", path: "/x" }], contentType: "application/json-patch+json" });
+    await client["patchPod"]!({ namespace: "a", name: "b", body: [{ op: "remove", path: "/x" }], patchType: "json" });
     expect(requests[0]!.headers["content-type"]).toBe("application/json-patch+json");
+  });
+
+  it.each([["strategic-merge"], ["apply"], ["yaml"], [""]])("refuses the patch type %j the operation does not take, naming those it takes, before anything is sent", async (patchType) => {
+    const { client, requests } = fakeClient();
+    const error = await failure(client["patchPod"]!({ namespace: "a", name: "b", body: {}, patchType }));
+    expect(error).toMatchObject({ status: 0, message: `PATCH /api/v1/namespaces/a/pods/b: patchType ${JSON.stringify(patchType)} is not one this operation takes (json, merge)` });
+    expect(requests).toEqual([]);
+  });
+
+  it("reads a text answer as the text it is, and asks for text", async () => {
+    const { client, requests } = fakeClient({}, () => new Response("line 1\n{not json\n", { headers: { "content-type": "text/plain" } }));
+    expect((await client["readLog"]!({ namespace: "a", name: "b" })).body).toBe("line 1\n{not json\n");
+    expect(requests[0]!.headers["accept"]).toBe("text/plain, application/json");
+  });
+
+  it("reads a text answer sent as a JSON string (a server that encodes it) as the string", async () => {
+    const { client } = fakeClient({}, () => Response.json("hello\n"));
+    expect((await client["readLog"]!({ namespace: "a", name: "b" })).body).toBe("hello\n");
   });
 
   it.each([
