@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/watch.ts), never in an output: the next run would put it back.
-import { DEFAULT_MAX_RESPONSE_BYTES } from "./answer.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./bounded-fetch.js";
 import { ApiError, STATUS_MESSAGE_LIMIT, excerpt } from "./api-error.js";
 import type { Status } from "./status.js";
 import { lines } from "./stream.js";

@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/client.ts), never in an output: the next run would put it back.
-import { DEFAULT_MAX_RESPONSE_BYTES, fetchWithinOrigin, readText } from "./answer.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchWithinOrigin, readText } from "./bounded-fetch.js";
 import { ApiError, STATUS_MESSAGE_LIMIT, describeFailure, excerpt } from "./api-error.js";
 import { patchMediaType } from "./patch.js";
 import { type RetryOptions, retriesFor, retryDelay, sleep } from "./retry.js";
