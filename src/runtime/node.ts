@@ -105,24 +105,40 @@ const READ_AHEAD_BYTES = 1024 * 1024;
  * a MiB is waiting for a reader (a watch whose consumer is busy), the socket is paused until it reads.
  */
 function bodyStream(response: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = () => {};
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        // Once the stream is closed, errored or cancelled, what the socket still delivers is dropped.
+        let open = true;
+        const finish = (end: () => void) => {
+          if (open) {
+            open = false;
+            end();
+          }
+        };
         response.on("data", (chunk: Buffer) => {
+          if (!open) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) response.pause();
         });
-        response.on("end", () => controller.close());
-        response.on("error", (error) => controller.error(error));
+        response.on("end", () => finish(() => controller.close()));
+        response.on("error", (error) => finish(() => controller.error(error)));
         response.on("close", () => {
           if (!response.complete)
-            controller.error(new Error("the connection closed before the answer was complete"));
+            finish(() =>
+              controller.error(new Error("the connection closed before the answer was complete")),
+            );
         });
+        cancelled = () => {
+          open = false;
+        };
       },
       pull() {
         response.resume();
       },
       cancel(reason) {
+        cancelled();
         response.destroy(reason instanceof Error ? reason : undefined);
       },
     },
