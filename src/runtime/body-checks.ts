@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/body-checks.ts), never in an output: the next run would put it back.
+import { note } from "./bounds.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import type { CompiledRoute } from "./router.js";
 import { type Status, statusObject } from "./status.js";
@@ -58,21 +59,27 @@ export async function checkedBody(
   if (value === undefined || isPatch) return { value, warnings: [] };
   const isKind = body.type === r.kind.type;
   const { problems, unknown } = checkBody(value, body.type, table.shapes);
-  if (isKind) problems.push(...checkObjectNames(value, r.kind.names));
-  if (problems.length) return fail(invalid(body.type, r.kind.group, value, params, problems));
+  if (isKind)
+    for (const cause of checkObjectNames(value, r.kind.names)) note(problems, () => cause);
+  if (problems.items.length) return fail(invalid(body.type, r.kind.group, value, params, problems));
   const mismatch = isKind
     ? (checkTypeMeta(value, r.kind) ??
       checkNamesMatch(value, params, r.operation.method !== "POST"))
     : undefined;
   if (mismatch) return fail(statusObject(400, "BadRequest", mismatch));
   const fieldProblems = [
-    ...unknown.map((f) => `unknown field ${JSON.stringify(f)}`),
-    ...decoded.duplicates.map((f) => `duplicate field ${JSON.stringify(f)}`),
+    ...unknown.items.map((f) => `unknown field ${JSON.stringify(f)}`),
+    ...decoded.duplicates.items.map((f) => `duplicate field ${JSON.stringify(f)}`),
   ];
+  const omitted = unknown.omitted + decoded.duplicates.omitted;
   const mode = fieldValidation ?? "Warn";
   if (fieldProblems.length && mode === "Strict")
     return fail(
-      statusObject(400, "BadRequest", `strict decoding error: ${fieldProblems.join(", ")}`),
+      statusObject(
+        400,
+        "BadRequest",
+        `strict decoding error: ${fieldProblems.join(", ")}${omitted ? `, and ${omitted} more` : ""}`,
+      ),
     );
   return { value, warnings: mode === "Warn" ? fieldProblems : [] };
 }

@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/request-body.ts), never in an output: the next run would put it back.
+import { type Listed, listed, shortened } from "./bounds.js";
 import { MAX_JSON_DEPTH, scanJson } from "./json-scan.js";
 import { bodyMediaType, unsupportedMediaType } from "./negotiate.js";
 import { type Status, statusObject } from "./status.js";
@@ -9,7 +10,8 @@ export type BodyRead = { bytes: Uint8Array } | { failure: "too-large" | "timeout
 
 /** A decoded body: its value (undefined when empty) and the duplicate keys of its JSON text; or the answer refusing it. */
 export type DecodedBody =
-  { value: unknown; duplicates: string[] } | { error: Status & { code: number }; close: boolean };
+  | { value: unknown; duplicates: Listed<string> }
+  | { error: Status & { code: number }; close: boolean };
 
 /** How bodies are decoded besides JSON. */
 export interface BodyFormats {
@@ -65,7 +67,7 @@ export async function readBody(
       error: statusObject(400, "BadRequest", "the request body could not be read"),
       close: true,
     };
-  if (body.bytes.length === 0) return { value: undefined, duplicates: [] };
+  if (body.bytes.length === 0) return { value: undefined, duplicates: listed() };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body.bytes);
@@ -93,7 +95,7 @@ export async function readBody(
       error: statusObject(
         400,
         "BadRequest",
-        `the request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`,
+        `the request body is not valid JSON: ${shortened(error instanceof Error ? error.message : "parse error")}`,
       ),
       close: false,
     };
@@ -108,11 +110,18 @@ function decodeYaml(text: string, parse: (text: string) => unknown): DecodedBody
   try {
     const value = parse(text);
     const json = JSON.stringify(value);
-    return { value: json === undefined ? undefined : JSON.parse(json), duplicates: [] };
+    return {
+      value: json === undefined ? undefined : JSON.parse(json),
+      duplicates: listed<string>(),
+    };
   } catch (error) {
     const why = error instanceof Error ? error.message.split("\n")[0] : "parse error";
     return {
-      error: statusObject(400, "BadRequest", `the request body is not valid YAML: ${why}`),
+      error: statusObject(
+        400,
+        "BadRequest",
+        `the request body is not valid YAML: ${shortened(why ?? "parse error")}`,
+      ),
       close: false,
     };
   }

@@ -8,6 +8,7 @@ import {
   internalError,
   statusReply,
 } from "./answer.js";
+import { cappedWarnings } from "./bounds.js";
 import { negotiateOutput } from "./negotiate.js";
 import { parsePathParams } from "./path-params.js";
 import { parseQuery } from "./query.js";
@@ -390,7 +391,7 @@ async function serveOperation(
       { limit, timeoutMs, ...(options.parseYaml ? { parseYaml: options.parseYaml } : {}) },
     );
     if ("error" in checked) return request.fail(statusReply(checked.error, checked.headers));
-    warnings.push(...checked.warnings);
+    for (const warning of checked.warnings) warnings.push(warning);
     input.body = checked.value;
   }
   const context: HandlerContext = {
@@ -418,7 +419,7 @@ async function serveOperation(
   if (warnings.length)
     extra["warning"] = [
       ...(extra["warning"] === undefined ? [] : [extra["warning"]]),
-      ...warnings.map(warningValue),
+      ...cappedWarnings(warnings).map(warningValue),
     ].join(", ");
   const status = result.status ?? operation.status;
   // A handler that chose its own media type answers in it, as JSON text.

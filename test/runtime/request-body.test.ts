@@ -30,7 +30,7 @@ describe("readBody", () => {
     ["application/json-patch+json", PATCH],
     ["application/merge-patch+json; charset=utf-8", PATCH],
   ])("accepts the media type %j", async (contentType, accepted) => {
-    expect(await readBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: [] });
+    expect(await readBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: { items: [], omitted: 0 } });
   });
 
   const unknownFormat = (types: string) => `the body of the request was in an unknown format - accepted media types include: ${types}`;
@@ -52,13 +52,13 @@ describe("readBody", () => {
     ["no Content-Type", undefined],
     ["an empty Content-Type", ""],
   ])("reads a body with %s as JSON when JSON is the fallback (what the apiserver does)", async (_name, contentType) => {
-    expect(await readBody(contentType, JSON_ONLY, reads('{"a":1}'), 100, 1000, { fallback: "application/json" })).toEqual({ value: { a: 1 }, duplicates: [] });
+    expect(await readBody(contentType, JSON_ONLY, reads('{"a":1}'), 100, 1000, { fallback: "application/json" })).toEqual({ value: { a: 1 }, duplicates: { items: [], omitted: 0 } });
   });
 
   it("reads YAML with the parser it is given, through JSON (a date becomes its string)", async () => {
     const parseYaml = (text: string) => (text.startsWith("when") ? { when: new Date("2026-01-02T03:04:05Z") } : parse(text));
-    expect(await readBody("application/yaml; charset=utf-8", JSON_AND_YAML, reads("a:\n  b: [1, two]\n"), 100, 1000, { parseYaml })).toEqual({ value: { a: { b: [1, "two"] } }, duplicates: [] });
-    expect(await readBody("application/yaml", JSON_AND_YAML, reads("when: x"), 100, 1000, { parseYaml })).toEqual({ value: { when: "2026-01-02T03:04:05.000Z" }, duplicates: [] });
+    expect(await readBody("application/yaml; charset=utf-8", JSON_AND_YAML, reads("a:\n  b: [1, two]\n"), 100, 1000, { parseYaml })).toEqual({ value: { a: { b: [1, "two"] } }, duplicates: { items: [], omitted: 0 } });
+    expect(await readBody("application/yaml", JSON_AND_YAML, reads("when: x"), 100, 1000, { parseYaml })).toEqual({ value: { when: "2026-01-02T03:04:05.000Z" }, duplicates: { items: [], omitted: 0 } });
   });
 
   it("answers 400 with the parser's first line for YAML it refuses", async () => {
@@ -75,12 +75,12 @@ describe("readBody", () => {
   });
 
   it.each([
-    ["an empty body as no value", "", { value: undefined, duplicates: [] }],
-    ["null", "null", { value: null, duplicates: [] }],
-    ["a string", '"x"', { value: "x", duplicates: [] }],
-    ["UTF-8 text", '{"a":"ü€😀"}', { value: { a: "ü€😀" }, duplicates: [] }],
-    ["a leading byte order mark", '\uFEFF{"a":1}', { value: { a: 1 }, duplicates: [] }],
-    ["duplicate keys, with their paths", '{"a":{"b":1,"b":2},"a":3}', { value: { a: 3 }, duplicates: ["a.b", "a"] }],
+    ["an empty body as no value", "", { value: undefined, duplicates: { items: [], omitted: 0 } }],
+    ["null", "null", { value: null, duplicates: { items: [], omitted: 0 } }],
+    ["a string", '"x"', { value: "x", duplicates: { items: [], omitted: 0 } }],
+    ["UTF-8 text", '{"a":"ü€😀"}', { value: { a: "ü€😀" }, duplicates: { items: [], omitted: 0 } }],
+    ["a leading byte order mark", '\uFEFF{"a":1}', { value: { a: 1 }, duplicates: { items: [], omitted: 0 } }],
+    ["duplicate keys, with their paths", '{"a":{"b":1,"b":2},"a":3}', { value: { a: 3 }, duplicates: { items: ["a.b", "a"], omitted: 0 } }],
   ])("reads %s", async (_name, text, want) => {
     expect(await readBody("application/json", JSON_ONLY, reads(text), 100, 1000)).toEqual(want);
   });
