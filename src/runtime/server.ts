@@ -67,13 +67,20 @@ export interface HandlerResult<T> {
 export interface RouteOptions {
   /**
    * Decides whether a request may proceed, from its bearer token, before anything else (a bad token gets
-   * 401 on any path). Return `false`, `null` or `undefined` to answer 401; anything else is accepted and
-   * handed to `authorize` and handlers as `context.user`. `operationId` is undefined for a path that no
-   * operation serves (discovery, or a 404).
+   * 401 on any path). Return the user to accept the request: it is handed to `authorize` and handlers as
+   * `context.user`; any falsy value (`false`, `null`, `undefined`, `""`, `0`, `NaN`) answers 401.
+   * `operationId` is undefined for a path that no operation serves (discovery, or a 404); `namespace` and
+   * `name` are the decoded values the handler gets (`""` when the path has none), `path` the raw path.
    */
   authenticate?: (
     token: string | undefined,
-    request: { method: string; path: string; operationId: string | undefined },
+    request: {
+      method: string;
+      path: string;
+      operationId: string | undefined;
+      namespace: string;
+      name: string;
+    },
   ) => unknown;
   /**
    * Decides, after `authenticate` and before the path is matched, whether the user may do what the request
@@ -140,14 +147,14 @@ export function createFetchHandler(
 ): (request: Request) => Promise<Response> {
   const router = routerOf(table);
   return async (request) => {
-    const url = new URL(request.url);
+    const { path, search, host } = splitTarget(request.url);
     const answer = await dispatch(table, router, handlers, options, {
       method: request.method,
-      path: url.pathname,
-      search: url.search,
+      path,
+      search,
       // fetch keeps the host in the URL, not in the headers.
       header: (name) =>
-        request.headers.get(name) ?? (name.toLowerCase() === "host" ? url.host : undefined),
+        request.headers.get(name) ?? (name.toLowerCase() === "host" ? host : undefined),
       hasBody: request.body !== null,
       readBody: (limit, timeoutMs) =>
         readChunks(
@@ -177,16 +184,15 @@ export function createRequestListener(
 ): (request: NodeRequestLike, response: NodeResponseLike) => void {
   const router = routerOf(table);
   return (request, response) => {
-    const target = request.url ?? "/";
-    const query = target.indexOf("?");
+    const { path, search } = splitTarget(request.url ?? "/");
     const header = (name: string) => {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : value;
     };
     void dispatch(table, router, handlers, options, {
       method: request.method ?? "GET",
-      path: query === -1 ? target : target.slice(0, query),
-      search: query === -1 ? "" : target.slice(query),
+      path,
+      search,
       header,
       hasBody: announcesBody(header("content-length"), header("transfer-encoding")),
       readBody: (limit, timeoutMs) =>
@@ -198,6 +204,29 @@ export function createRequestListener(
       response.end(answer.body);
     });
   };
+}
+
+/**
+ * The path, query and host of a request target as it was sent, for both entry points alike: `/a/b?x`, or
+ * an absolute `http://host/a/b?x`. Never resolved as a URL would be: `%2e%2e` stays a segment of its own,
+ * which no route matches (a `Request` made with `new Request(url)` has had its dot segments resolved by
+ * the URL parser before the routes see it).
+ */
+function splitTarget(target: string): { path: string; search: string; host: string | undefined } {
+  let rest = target;
+  let host: string | undefined;
+  const origin = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(rest);
+  if (origin) {
+    host = origin[1]!.slice(origin[1]!.lastIndexOf("@") + 1);
+    rest = rest.slice(origin[0].length);
+    if (!rest.startsWith("/")) rest = `/${rest}`;
+  }
+  const hash = rest.indexOf("#");
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const query = rest.indexOf("?");
+  return query === -1
+    ? { path: rest, search: "", host }
+    : { path: rest.slice(0, query), search: rest.slice(query), host };
 }
 
 /** Whether a node request carries a body: a Content-Length other than 0, or a transfer coding (chunked). */
@@ -308,12 +337,25 @@ async function serve(
       ),
   };
   const match = router.match(method, request.path);
+  const routed = match && "route" in match ? match : undefined;
+  // The path's parameters, decoded and checked once: authenticate, authorize and the handler all see
+  // these values (`kube-sy%73tem` is `kube-system` to each of them). A bad one is refused after them.
+  const params = routed ? parsePathParams(routed.route, routed.raw) : undefined;
+  if (params && "values" in params) {
+    for (const key of ["namespace", "name"] as const)
+      if (Object.hasOwn(params.values, key)) request.attributes[key] = params.values[key]!;
+  }
   let user: unknown;
   if (options.authenticate) {
-    const operationId = match && "route" in match ? match.route.operation.operationId : undefined;
-    user = await options.authenticate(request.token, { method, path: request.path, operationId });
-    if (user === false || user === null || user === undefined)
-      return request.fail(statusReply(statusObject(401, "Unauthorized", "Unauthorized")));
+    user = await options.authenticate(request.token, {
+      method,
+      path: request.path,
+      operationId: routed?.route.operation.operationId,
+      namespace: request.attributes.namespace,
+      name: request.attributes.name,
+    });
+    // Only a user passes: every falsy value (false, null, undefined, "", 0, NaN) denies.
+    if (!user) return request.fail(statusReply(statusObject(401, "Unauthorized", "Unauthorized")));
   }
   if (options.authorize) {
     const decision = await options.authorize(user, request.attributes);
@@ -346,13 +388,13 @@ async function serve(
       ),
     );
   }
-  return serveOperation(table, match.route, match.raw, handlers, options, request, user);
+  return serveOperation(table, match.route, params!, handlers, options, request, user);
 }
 
 async function serveOperation(
   table: RouteTable,
   r: CompiledRoute,
-  raw: readonly string[],
+  params: ReturnType<typeof parsePathParams>,
   handlers: object,
   options: RouteOptions,
   request: ServerRequest,
@@ -362,7 +404,6 @@ async function serveOperation(
   const query = parseQuery(request.search, querySpecs(table, r));
   if (typeof query === "string")
     return request.fail(statusReply(statusObject(400, "BadRequest", query)));
-  const params = parsePathParams(r, raw);
   if ("error" in params) return request.fail(statusReply(params.error));
   const readsObjects = operation.action === "get" || operation.action === "list";
   const output = negotiateOutput(

@@ -152,10 +152,14 @@ describe("createFetchHandler: authentication", () => {
     [false, 401],
     [null, 401],
     [undefined, 401],
-    [0, 200],
-    ["", 200],
+    // Regression (issue 14: "authenticate fails open on \"\", 0, NaN"): only a user passes.
+    [0, 401],
+    ["", 401],
+    [Number.NaN, 401],
+    ["alice", 200],
+    [1, 200],
     [{ name: "alice" }, 200],
-  ])("authenticate returning %j answers %i; anything accepted reaches the handler as context.user", async (user, status) => {
+  ])("authenticate returning %j answers %i; a user reaches the handler as context.user", async (user, status) => {
     const { calls, handlers } = recording();
     const answer = await send(createFetchHandler(table, handlers, { authenticate: async () => user }), PODS);
     expect(answer.status).toBe(status);
@@ -178,10 +182,10 @@ describe("createFetchHandler: authentication", () => {
     expect(calls[0]!.context.token).toBe(token);
   });
 
-  it("asks authenticate with the operation, the method and the raw path", async () => {
+  it("asks authenticate with the operation, the method, the raw path, and the decoded namespace and name the handler gets", async () => {
     const seen: unknown[] = [];
     await send(createFetchHandler(table, recording().handlers, { authenticate: (_t, request) => (seen.push(request), true) }), "/api/v1/namespaces/team-a/pods/web%2D1", { method: "DELETE" });
-    expect(seen).toEqual([{ method: "DELETE", path: "/api/v1/namespaces/team-a/pods/web%2D1", operationId: "deleteCoreV1NamespacedPod" }]);
+    expect(seen).toEqual([{ method: "DELETE", path: "/api/v1/namespaces/team-a/pods/web%2D1", operationId: "deleteCoreV1NamespacedPod", namespace: "team-a", name: "web-1" }]);
   });
 
   it("without authenticate, serves everyone, still handing over the token", async () => {
