@@ -60,6 +60,7 @@ export interface HandlerContext {
 export interface HandlerResult<T> {
   status?: number;
   body: T;
+  /** Extra headers; those that frame the answer (`content-length`, `transfer-encoding`, `connection`, ...) are ignored. */
   headers?: Record<string, string>;
 }
 
@@ -455,8 +456,12 @@ async function serveOperation(
   // Header names are case-insensitive: the handler's `Content-Type` replaces the default, and its own
   // `Warning` stays beside the field warnings.
   const extra: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {}))
-    extra[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    const lower = name.toLowerCase();
+    // The framing of the answer is the server's: a handler's own Content-Length or Connection would
+    // desync a keep-alive connection.
+    if (!FRAMING_HEADERS.has(lower)) extra[lower] = value;
+  }
   if (warnings.length)
     extra["warning"] = [
       ...(extra["warning"] === undefined ? [] : [extra["warning"]]),
@@ -490,6 +495,18 @@ async function serveOperation(
   }
   return encode({ status, headers: extra, value }, output);
 }
+
+/** Headers that say how the answer is framed on the connection: set by the server, never by a handler. */
+const FRAMING_HEADERS = new Set([
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-connection",
+]);
 
 /** The name `forbidden` puts in its message: a string user, or its `name` or `username`. */
 function userName(user: unknown, authenticated: boolean): string {
