@@ -298,7 +298,12 @@ describe("generated routes under hostile requests", () => {
       fc.asyncProperty(hostileRequest, async (r) => {
         calls.length = 0;
         const headers: Record<string, string> = r.contentType ? { "content-type": r.contentType } : {};
+        const started = performance.now();
         const answer = await send(port, { method: r.method, path: r.path + r.query, headers, body: r.body });
+        // The budget of every answer made from request data: 64 KiB (headers and body) and 1 s.
+        const bytes = Buffer.byteLength(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body)) + JSON.stringify(answer.headers).length;
+        expect(bytes).toBeLessThanOrEqual(64 * 1024);
+        expect(performance.now() - started).toBeLessThan(1000);
         expect(known, `status ${answer.status} for ${r.method} ${r.path}${r.query}`).toContain(answer.status);
         if (answer.status >= 400) expect(answer.body).toMatchObject({ kind: "Status", status: "Failure", code: answer.status });
         expect(calls.flatMap((c) => c.problems)).toEqual([]);
