@@ -9,7 +9,16 @@ import {
   statusReply,
 } from "./answer.js";
 import { cappedWarnings } from "./bounds.js";
-import { negotiateOutput } from "./negotiate.js";
+import { isTrue } from "./query.js";
+import {
+  type StreamAnswer,
+  type StreamTarget,
+  isAsyncIterable,
+  streamResponse,
+  watchStream,
+  writeStream,
+} from "./watch-answer.js";
+import { negotiateOutput, notAcceptable } from "./negotiate.js";
 import { parsePathParams } from "./path-params.js";
 import { parseQuery } from "./query.js";
 import { checkedBody } from "./body-checks.js";
@@ -34,6 +43,7 @@ import type { Shape } from "./validate.js";
 export type { DiscoveryDocument, VersionInfo } from "./table.js";
 export type { RequestAttributes } from "./request-info.js";
 export type { TableColumn } from "./table-answer.js";
+export type { WatchEvent } from "./watch-answer.js";
 
 /** An output's table plus the validation shapes of its models: everything the routes need. */
 export interface RouteTable extends ApiTable {
@@ -54,6 +64,11 @@ export interface HandlerContext {
   header(name: string): string | undefined;
   /** Add texts here to send them as `Warning` headers, as the apiserver does. */
   warnings: string[];
+  /**
+   * Aborted when the client goes away, or a watch ends (its `timeoutSeconds`): a watch handler parked on
+   * an await wakes on it (its iterator's `return()` runs only once that await settles).
+   */
+  signal: AbortSignal;
 }
 
 /** A handler's answer: `status` defaults to 201 for creates and 200 otherwise. */
@@ -123,11 +138,11 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** The parts of `node:http`'s ServerResponse the routes use. */
-export interface NodeResponseLike {
+/** The parts of `node:http`'s ServerResponse the routes use (watches need `write` and `once`). */
+export interface NodeResponseLike extends StreamTarget {
   statusCode: number;
   setHeader(name: string, value: string): unknown;
-  end(body: string | Uint8Array): unknown;
+  end(body?: string | Uint8Array): unknown;
 }
 
 /** A `Status` answer for handlers to return: `statusAnswer(404, "NotFound", 'pods "x" not found')`. */
@@ -164,7 +179,9 @@ export function createFetchHandler(
           request.headers.get("content-length"),
           timeoutMs,
         ),
+      ...(request.signal ? { signal: request.signal } : {}),
     });
+    if ("lines" in answer) return streamResponse(answer);
     const body = answer.body;
     // A copy: TypeScript 5.7+ takes only an ArrayBuffer-backed view as a body.
     return new Response(
@@ -190,6 +207,9 @@ export function createRequestListener(
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : value;
     };
+    // Aborted when the connection closes: handlers learn that the client went away.
+    const gone = new AbortController();
+    response.once?.("close", () => gone.abort());
     void dispatch(table, router, handlers, options, {
       method: request.method ?? "GET",
       path,
@@ -198,11 +218,14 @@ export function createRequestListener(
       hasBody: announcesBody(header("content-length"), header("transfer-encoding")),
       readBody: (limit, timeoutMs) =>
         readChunks(request, limit, header("content-length"), timeoutMs),
+      signal: gone.signal,
     }).then((answer) => {
       // dispatch never rejects, and has checked the status and headers: nothing here can throw.
       response.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
-      response.end(answer.body);
+      if ("lines" in answer)
+        void writeStream(answer, response, gone.signal).catch(() => answer.close());
+      else response.end(answer.body);
     });
   };
 }
@@ -257,6 +280,8 @@ interface IncomingRequest {
   /** False when the request says it has no body (no Content-Length or 0, and not chunked). */
   hasBody: boolean;
   readBody(limit: number, timeoutMs: number): Promise<BodyRead>;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -268,7 +293,7 @@ async function dispatch(
   handlers: object,
   options: RouteOptions,
   request: IncomingRequest,
-): Promise<Answer> {
+): Promise<Answer | StreamAnswer> {
   try {
     return checkedAnswer(await serve(table, router, handlers, options, request));
   } catch {
@@ -281,7 +306,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** A handler's status or headers that HTTP cannot carry become a 500, rather than an exception in the server. */
-function checkedAnswer(result: Answer): Answer {
+function checkedAnswer<A extends Answer | StreamAnswer>(result: A): A | Answer {
   const headersOk = Object.entries(result.headers).every(
     ([name, value]) =>
       HEADER_NAME.test(name) && typeof value === "string" && HEADER_VALUE.test(value),
@@ -291,10 +316,14 @@ function checkedAnswer(result: Answer): Answer {
     result.status >= 200 &&
     result.status <= 599 &&
     headersOk
-  ))
+  )) {
+    if ("lines" in result) result.close();
     return internalError();
+  }
   // These statuses carry no body: fetch's Response refuses one.
-  return [204, 205, 304].includes(result.status) ? { ...result, body: "" } : result;
+  return [204, 205, 304].includes(result.status) && !("lines" in result)
+    ? { ...result, body: "" }
+    : result;
 }
 
 /**
@@ -320,7 +349,7 @@ async function serve(
   handlers: object,
   options: RouteOptions,
   incoming: IncomingRequest,
-): Promise<Answer> {
+): Promise<Answer | StreamAnswer> {
   const method = incoming.method.toUpperCase();
   const query = new URLSearchParams(incoming.search);
   const request: ServerRequest = {
@@ -389,7 +418,9 @@ async function serve(
       ),
     );
   }
-  return serveOperation(table, match.route, params!, handlers, options, request, user);
+  // A list and its watch share a path: `watch=true` (or 1, t, ...) asks for the watch.
+  const route = match.watch && isTrue(request.query.get("watch")) ? match.watch : match.route;
+  return serveOperation(table, route, params!, handlers, options, request, user);
 }
 
 async function serveOperation(
@@ -400,13 +431,14 @@ async function serveOperation(
   options: RouteOptions,
   request: ServerRequest,
   user: unknown,
-): Promise<Answer> {
+): Promise<Answer | StreamAnswer> {
   const operation = r.operation;
   const query = parseQuery(request.search, querySpecs(table, r));
   if (typeof query === "string")
     return request.fail(statusReply(statusObject(400, "BadRequest", query)));
   if ("error" in params) return request.fail(statusReply(params.error));
-  const readsObjects = operation.action === "get" || operation.action === "list";
+  const isWatch = operation.answer === "watch";
+  const readsObjects = operation.action === "get" || operation.action === "list" || isWatch;
   const output = negotiateOutput(
     request.header("accept"),
     { table: readsObjects },
@@ -415,6 +447,9 @@ async function serveOperation(
   );
   if ("error" in output)
     return encode(statusReply(output.error), { type: "application/json", pretty: false });
+  // A watch streams JSON lines: the apiserver has no YAML stream either.
+  if (isWatch && output.type !== "application/json")
+    return request.fail(statusReply(notAcceptable(["application/json"])));
   const input: { params: Record<string, string>; query: Record<string, unknown>; body?: unknown } =
     { params: params.values, query };
   const body = operation.body;
@@ -436,12 +471,17 @@ async function serveOperation(
     for (const warning of checked.warnings) warnings.push(warning);
     input.body = checked.value;
   }
+  const ended = new AbortController();
+  const gone = request.signal;
+  if (gone?.aborted) ended.abort();
+  else gone?.addEventListener("abort", () => ended.abort(), { once: true });
   const context: HandlerContext = {
     token: request.token,
     user,
     attributes: request.attributes,
     header: (name) => request.header(name),
     warnings,
+    signal: ended.signal,
   };
   const handler = (handlers as Record<string, unknown>)[r.name];
   // An operation named like an Object.prototype method (`toString`) must not reach that method.
@@ -452,7 +492,29 @@ async function serveOperation(
     return request.fail(
       statusReply(statusObject(501, "NotImplemented", `${r.name} is not implemented`)),
     );
-  const result = (await handler.call(handlers, input, context)) as HandlerResult<unknown>;
+  const returned: unknown = await handler.call(handlers, input, context);
+  const toTable = (value: unknown) =>
+    output.table ? tableOf(table, r, options, output.table, request, value) : value;
+  if (isWatch && isAsyncIterable(returned)) {
+    const timeoutSeconds = query["timeoutSeconds"];
+    const stream = watchStream(
+      returned,
+      (object) => {
+        const converted = toTable(object);
+        return typeof converted === "object" && converted !== null && "error" in converted
+          ? undefined
+          : converted;
+      },
+      {
+        timeoutMs: typeof timeoutSeconds === "number" ? timeoutSeconds * 1000 : undefined,
+        onClose: () => ended.abort(),
+      },
+    );
+    if (warnings.length)
+      stream.headers["warning"] = cappedWarnings(warnings).map(warningValue).join(", ");
+    return stream;
+  }
+  const result = returned as HandlerResult<unknown>;
   // Header names are case-insensitive: the handler's `Content-Type` replaces the default, and its own
   // `Warning` stays beside the field warnings.
   const extra: Record<string, string> = {};
@@ -473,27 +535,34 @@ async function serveOperation(
     return { status, headers: extra, body: JSON.stringify(result.body) ?? "" };
   let value = result.body;
   if (output.table && status >= 200 && status < 300 && !isStatus(value)) {
-    const group = resourcePath(operation.path)?.group;
-    const key = group ? `${r.resource}.${group}` : r.resource;
-    const columns =
-      (Object.hasOwn(options.tables ?? {}, key) ? options.tables![key] : undefined) ??
-      defaultColumns(table.columnText);
-    const kind = r.kind;
-    const typeMeta = {
-      kind: kind.kind,
-      apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
-    };
-    const converted = asTable(
-      value,
-      columns,
-      output.table,
-      request.query.get("includeObject"),
-      typeMeta,
-    );
-    if ("error" in converted) return request.fail(statusReply(converted.error));
+    const converted = toTable(value);
+    if (typeof converted === "object" && converted !== null && "error" in converted)
+      return request.fail(statusReply(converted.error as Status & { code: number }));
     value = converted;
   }
   return encode({ status, headers: extra, value }, output);
+}
+
+/** A get or list answer, or a watch event's object, as a Table with the resource's columns. */
+function tableOf(
+  table: RouteTable,
+  r: CompiledRoute,
+  options: RouteOptions,
+  version: string,
+  request: ServerRequest,
+  value: unknown,
+): ReturnType<typeof asTable> {
+  const group = resourcePath(r.operation.path)?.group;
+  const key = group ? `${r.resource}.${group}` : r.resource;
+  const columns =
+    (Object.hasOwn(options.tables ?? {}, key) ? options.tables![key] : undefined) ??
+    defaultColumns(table.columnText);
+  const kind = r.kind;
+  const typeMeta = {
+    kind: kind.kind,
+    apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
+  };
+  return asTable(value, columns, version, request.query.get("includeObject"), typeMeta);
 }
 
 /** Headers that say how the answer is framed on the connection: set by the server, never by a handler. */
