@@ -13,6 +13,16 @@ import {
   invalid,
 } from "./validate.js";
 
+/** How the apiserver applies a PATCH body, by its media type. */
+export type PatchType = "json" | "merge" | "strategic-merge" | "apply";
+
+const PATCH_TYPES: Readonly<Record<string, PatchType>> = {
+  "application/json-patch+json": "json",
+  "application/merge-patch+json": "merge",
+  "application/strategic-merge-patch+json": "strategic-merge",
+  "application/apply-patch+yaml": "apply",
+};
+
 /**
  * An operation's request body, read, decoded and checked in the apiserver's order: media type (415),
  * size and time (413, 408), syntax (400), schema and names (422), kind and namespace (400), then unknown
@@ -29,7 +39,7 @@ export async function checkedBody(
   read: () => Promise<BodyRead>,
   limits: { limit: number; timeoutMs: number; parseYaml?: (text: string) => unknown },
 ): Promise<
-  | { value: unknown; warnings: string[] }
+  | { value: unknown; warnings: string[]; patchType?: PatchType }
   | { error: Status & { code: number }; headers: Record<string, string> }
 > {
   const body = r.operation.body!;
@@ -59,7 +69,10 @@ export async function checkedBody(
     return fail(statusObject(400, "BadRequest", "Object 'Kind' is missing in 'null'"));
   if (value === undefined) return { value, warnings: [] };
   // A patch is merged into objects by handlers: no key of it may reach a prototype.
-  if (isPatch) return hygienic(value) ?? { value, warnings: [] };
+  if (isPatch) {
+    const patchType = PATCH_TYPES[decoded.mediaType];
+    return hygienic(value) ?? { value, warnings: [], ...(patchType ? { patchType } : {}) };
+  }
   const isKind = body.type === r.kind.type;
   const { problems, unknown } = checkBody(value, body.type, table.shapes);
   if (isKind)

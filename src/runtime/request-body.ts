@@ -10,7 +10,7 @@ export type BodyRead = { bytes: Uint8Array } | { failure: "too-large" | "timeout
 
 /** A decoded body: its value (undefined when empty) and the duplicate keys of its JSON text; or the answer refusing it. */
 export type DecodedBody =
-  | { value: unknown; duplicates: Listed<string> }
+  | { value: unknown; duplicates: Listed<string>; mediaType: string }
   | { error: Status & { code: number }; close: boolean };
 
 /** How bodies are decoded besides JSON. */
@@ -19,6 +19,11 @@ export interface BodyFormats {
   fallback?: string | undefined;
   /** Parses YAML text (`application/yaml`, `application/apply-patch+yaml`); without it YAML is refused. */
   parseYaml?: (text: string) => unknown;
+}
+
+/** JSON and YAML media types: what the routes decode. */
+function isDecodable(mediaType: string): boolean {
+  return mediaType === "application/json" || mediaType.endsWith("+json") || isYamlType(mediaType);
 }
 
 /** YAML media types: `application/yaml` and the `+yaml` patch types. */
@@ -40,7 +45,10 @@ export async function readBody(
   timeoutMs: number,
   formats: BodyFormats = {},
 ): Promise<DecodedBody> {
-  const decodable = accepted.filter((type) => !isYamlType(type) || formats.parseYaml);
+  // CBOR and protobuf bodies (`application/apply-patch+cbor`) are not decoded: those types are refused.
+  const decodable = accepted.filter(
+    (type) => (!isYamlType(type) || formats.parseYaml) && isDecodable(type),
+  );
   const mediaType = bodyMediaType(contentType, decodable, formats.fallback);
   if (mediaType === undefined) return { error: unsupportedMediaType(decodable), close: false };
   const body = await read();
@@ -67,7 +75,7 @@ export async function readBody(
       error: statusObject(400, "BadRequest", "the request body could not be read"),
       close: true,
     };
-  if (body.bytes.length === 0) return { value: undefined, duplicates: listed() };
+  if (body.bytes.length === 0) return { value: undefined, duplicates: listed(), mediaType };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body.bytes);
@@ -77,7 +85,7 @@ export async function readBody(
       close: false,
     };
   }
-  if (isYamlType(mediaType)) return decodeYaml(text, formats.parseYaml!);
+  if (isYamlType(mediaType)) return decodeYaml(text, formats.parseYaml!, mediaType);
   const scan = scanJson(text);
   if (scan.tooDeep)
     return {
@@ -89,7 +97,7 @@ export async function readBody(
       close: false,
     };
   try {
-    return { value: JSON.parse(text), duplicates: scan.duplicates };
+    return { value: JSON.parse(text), duplicates: scan.duplicates, mediaType };
   } catch (error) {
     return {
       error: statusObject(
@@ -106,13 +114,18 @@ export async function readBody(
  * YAML through the user's parser, then through JSON, as the apiserver converts YAML to JSON before decoding:
  * what JSON cannot carry (a date object, a function) comes out as JSON writes it.
  */
-function decodeYaml(text: string, parse: (text: string) => unknown): DecodedBody {
+function decodeYaml(
+  text: string,
+  parse: (text: string) => unknown,
+  mediaType: string,
+): DecodedBody {
   try {
     const value = parse(text);
     const json = JSON.stringify(value);
     return {
       value: json === undefined ? undefined : JSON.parse(json),
       duplicates: listed<string>(),
+      mediaType,
     };
   } catch (error) {
     const why = error instanceof Error ? error.message.split("\n")[0] : "parse error";

@@ -450,8 +450,12 @@ async function serveOperation(
   // A watch streams JSON lines: the apiserver has no YAML stream either.
   if (isWatch && output.type !== "application/json")
     return request.fail(statusReply(notAcceptable(["application/json"])));
-  const input: { params: Record<string, string>; query: Record<string, unknown>; body?: unknown } =
-    { params: params.values, query };
+  const input: {
+    params: Record<string, string>;
+    query: Record<string, unknown>;
+    body?: unknown;
+    patchType?: string;
+  } = { params: params.values, query };
   const body = operation.body;
   const warnings: string[] = [];
   // An optional body left out (a DELETE without DeleteOptions, as curl and the client send it) is no body.
@@ -470,6 +474,8 @@ async function serveOperation(
     if ("error" in checked) return request.fail(statusReply(checked.error, checked.headers));
     for (const warning of checked.warnings) warnings.push(warning);
     input.body = checked.value;
+    // A patch's handler learns how to apply it: json, merge, strategic-merge or apply.
+    if (checked.patchType) input.patchType = checked.patchType;
   }
   const ended = new AbortController();
   const gone = request.signal;

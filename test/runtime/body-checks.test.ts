@@ -67,3 +67,35 @@ describe("patch bodies: the same key hygiene as other bodies (issue 14 item 3)",
     }
   });
 });
+
+describe("patch types (issue 10 item 5, server side)", () => {
+  const table: RouteTable = {
+    authHeader: "authorization",
+    kinds: [{ group: "", version: "v1", kind: "Pod", type: "Pod", names: "subdomain" }],
+    query: {},
+    operations: {
+      patchPod: { method: "PATCH", path: "/api/v1/namespaces/{namespace}/pods/{name}", operationId: "patchCoreV1NamespacedPod", action: "patch", kind: 0, query: [], body: { type: "Patch", required: true, contentTypes: ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml", "application/apply-patch+cbor"] }, status: 200 },
+    },
+    shapes: {},
+  };
+  const seen: unknown[] = [];
+  const handle = createFetchHandler(table, { patchPod: (input: { patchType: string; body: unknown }) => (seen.push([input.patchType, input.body]), { body: {} }) }, { parseYaml: (text) => ({ yaml: text.trim() }) });
+  const patch = (type: string, body: string) => handle(new Request("http://k8s.test/api/v1/namespaces/default/pods/web-1", { method: "PATCH", headers: { "content-type": type }, body }));
+
+  it.each([
+    ["application/json-patch+json", '[{"op":"remove","path":"/metadata/labels"}]', "json", [{ op: "remove", path: "/metadata/labels" }]],
+    ["application/merge-patch+json", '{"metadata":{"labels":null}}', "merge", { metadata: { labels: null } }],
+    ["application/strategic-merge-patch+json; charset=utf-8", '{"spec":{"containers":[{"name":"a","$patch":"delete"}]}}', "strategic-merge", { spec: { containers: [{ name: "a", $patch: "delete" }] } }],
+    ["application/apply-patch+yaml", "metadata: {}", "apply", { yaml: "metadata: {}" }],
+  ])("%s reaches the handler with patchType %j", async (type, body, patchType, value) => {
+    seen.length = 0;
+    expect((await patch(type, body)).status).toBe(200);
+    expect(seen).toEqual([[patchType, value]]);
+  });
+
+  it.each(["application/json", "application/yaml", "application/apply-patch+cbor", "text/plain"])("%s: 415 in the apiserver's words, listing the four", async (type) => {
+    const response = await patch(type, "{}");
+    expect(response.status).toBe(415);
+    expect((await response.json()).message).toBe("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml");
+  });
+});
