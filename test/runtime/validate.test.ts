@@ -216,12 +216,13 @@ describe("checkTypeMeta", () => {
     ["a core kind that says nothing", CORE, {}, undefined],
     ["a core kind with its own kind and v1", CORE, { kind: "Binding", apiVersion: "v1" }, undefined],
     ["a grouped kind with group/version", APPS, { kind: "Deployment", apiVersion: "apps/v1" }, undefined],
-    ["another kind", CORE, { kind: "Pod" }, 'the kind in the body ("Pod") does not match the expected kind ("Binding")'],
-    ["a kind in other case", CORE, { kind: "binding" }, 'the kind in the body ("binding") does not match the expected kind ("Binding")'],
-    ["a core kind with a group", CORE, { apiVersion: "core/v1" }, 'the API version in the body ("core/v1") does not match the expected API version ("v1")'],
-    ["a grouped kind without its group", APPS, { kind: "Deployment", apiVersion: "v1" }, 'the API version in the body ("v1") does not match the expected API version ("apps/v1")'],
-    ["another version of the group", APPS, { apiVersion: "apps/v1beta1" }, 'the API version in the body ("apps/v1beta1") does not match the expected API version ("apps/v1")'],
-    ["both wrong: the kind is named first", APPS, { kind: "Pod", apiVersion: "v1" }, 'the kind in the body ("Pod") does not match the expected kind ("Deployment")'],
+    ["another kind", CORE, { kind: "Pod" }, 'Pod in version "v1" cannot be handled as a Binding: no kind "Pod" is registered for version "v1"'],
+    ["a kind in other case", CORE, { kind: "binding" }, 'binding in version "v1" cannot be handled as a Binding: no kind "binding" is registered for version "v1"'],
+    ["a wrong literal (issue 10: { apiVersion: \"v2\", kind: \"Pdo\" })", CORE, { kind: "Pdo", apiVersion: "v2" }, 'Pdo in version "v2" cannot be handled as a Binding: no kind "Pdo" is registered for version "v2"'],
+    ["a core kind with a group", CORE, { apiVersion: "core/v1" }, 'Binding in version "v1" cannot be handled as a Binding: no kind "Binding" is registered for version "core/v1"'],
+    ["a grouped kind without its group", APPS, { kind: "Deployment", apiVersion: "v1" }, 'Deployment in version "v1" cannot be handled as a Deployment: no kind "Deployment" is registered for version "v1"'],
+    ["another version of the group", APPS, { apiVersion: "apps/v1beta1" }, 'Deployment in version "v1beta1" cannot be handled as a Deployment: no kind "Deployment" is registered for version "apps/v1beta1"'],
+    ["a kind of another group: the create handler's words", APPS, { kind: "Pod", apiVersion: "v1" }, "the API version in the data (v1) does not match the expected API version (apps/v1)"],
   ])("%s", (_name, kind, body, want) => {
     expect(checkTypeMeta(body, kind)).toBe(want);
   });
