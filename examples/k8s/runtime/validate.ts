@@ -302,16 +302,31 @@ export function checkObjectNames(body: unknown, rule: NameRule): Cause[] {
   return causes;
 }
 
-/** `kind` and `apiVersion` of a body, when it says them, must be the endpoint's. */
+/**
+ * `kind` and `apiVersion` of a body, when it says them, must be the endpoint's: otherwise the apiserver's 400
+ * message, as its decoder words it (`Pdo in version "v1" cannot be handled as a Pod: no kind "Pdo" is
+ * registered for version "v1"`), or, for a kind of another group, as its create handler words it (`the API
+ * version in the data (apps/v1) does not match the expected API version (v1)`). The scheme the apiserver
+ * names at the end of its message is left out.
+ */
 export function checkTypeMeta(body: unknown, kind: KindSpec): string | undefined {
-  const { kind: bodyKind, apiVersion } = body as { kind?: unknown; apiVersion?: unknown };
-  const expectedApiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-  if (bodyKind !== undefined && bodyKind !== kind.kind)
-    return `the kind in the body (${describe(bodyKind)}) does not match the expected kind (${JSON.stringify(kind.kind)})`;
-  if (apiVersion !== undefined && apiVersion !== expectedApiVersion) {
-    return `the API version in the body (${describe(apiVersion)}) does not match the expected API version (${JSON.stringify(expectedApiVersion)})`;
-  }
-  return undefined;
+  const { kind: saidKind, apiVersion: saidVersion } = body as {
+    kind?: unknown;
+    apiVersion?: unknown;
+  };
+  const expected = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  // Left out (or empty), they default to the endpoint's, as the apiserver's decoder defaults them.
+  const bodyKind = saidKind === undefined || saidKind === "" ? kind.kind : saidKind;
+  const apiVersion = saidVersion === undefined || saidVersion === "" ? expected : saidVersion;
+  if (bodyKind === kind.kind && apiVersion === expected) return undefined;
+  if (typeof bodyKind !== "string" || typeof apiVersion !== "string")
+    return `the object provided is unrecognized (must be of type ${kind.kind})`;
+  const slash = apiVersion.lastIndexOf("/");
+  const group = slash === -1 ? "" : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  if (group !== kind.group && bodyKind !== kind.kind)
+    return `the API version in the data (${shortened(apiVersion)}) does not match the expected API version (${expected})`;
+  return `${shortened(bodyKind)} in version ${quoted(version)} cannot be handled as a ${kind.kind}: no kind ${quoted(bodyKind)} is registered for version ${quoted(apiVersion)}`;
 }
 
 /**
