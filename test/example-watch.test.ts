@@ -4,6 +4,7 @@ import { type Decision, watchAndSchedule } from "../examples/scheduler/scheduler
 import { exampleCluster } from "../examples/server/seed.js";
 import { createExampleServer, listen } from "../examples/server/server.js";
 import type { ClusterStore } from "../examples/server/store.js";
+import { eventually } from "./helpers/http.js";
 
 /**
  * The example server serves watches of pods and nodes (issue 10, server side), so the scheduler's `--watch`
@@ -24,11 +25,7 @@ afterEach(() => {
 });
 
 const client = () => createClient({ baseUrl, token: "example-token", timeoutMs: 5000 });
-const until = async (check: () => boolean, ms = 3000) => {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  return check();
-};
+const until = eventually;
 
 describe("example server: watches", () => {
   it("a watch without a resourceVersion: an ADDED per pod, then each change as it happens", async () => {

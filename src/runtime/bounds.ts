@@ -12,6 +12,23 @@ export const MAX_LISTED = 100;
 /** Longest field path, name or value excerpt an answer quotes from a request. */
 export const MAX_TEXT_CHARS = 256;
 
+/** A place in a parsed body, linked to the place that holds it: paths are kept without being written. */
+export interface Place {
+  parent: Place | undefined;
+  /** Its key in its parent, or its index. */
+  at: string | number;
+}
+
+/** `spec.containers[0].name`: the path of `key` inside `place` (the root has no parent), shortened. */
+export function fieldPath(place: Place, key: string): string {
+  const segments: Array<string | number> = [key];
+  for (let p: Place | undefined = place; p?.parent; p = p.parent) segments.push(p.at);
+  let path = "";
+  for (const segment of segments.reverse())
+    path += typeof segment === "number" ? `[${segment}]` : path ? `.${segment}` : segment;
+  return shortened(path);
+}
+
 /** kube-apiserver's limits on `Warning` headers: 4 KiB of text in all, and 256 characters each once over. */
 export const WARNINGS_TOTAL_CHARS = 4 * 1024;
 export const WARNING_ITEM_CHARS = 256;

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HandlerContext, type RouteTable, createFetchHandler, createRequestListener } from "../../src/runtime/server.js";
-import { startServer } from "../helpers/http.js";
+import { eventually, startServer } from "../helpers/http.js";
 
 /** Issue 10, server side: a list with `watch=true` is served by the watch handler, as JSON lines. */
 const table: RouteTable = {
@@ -82,11 +82,7 @@ function openWatch(port: number, path: string, headers: Record<string, string> =
   return { answer, chunks, nextChunk, destroy: () => destroy() };
 }
 
-const until = async (check: () => boolean, ms = 2000) => {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  return check();
-};
+const until = eventually;
 
 describe("watch requests on node:http", () => {
   it("routes watch=true (and watch=1) to the watch handler, watch=false to the list handler", async () => {

@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/body-checks.ts), never in an output: the next run would put it back.
-import { note, shortened } from "./bounds.js";
+import { type Place, fieldPath, note } from "./bounds.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import type { CompiledRoute } from "./router.js";
 import { type Status, statusObject } from "./status.js";
@@ -121,15 +121,8 @@ function hygienic(value: unknown): { error: Status & { code: number }; headers: 
  * Walks the value without recursion, once.
  */
 export function prototypeKey(value: unknown): string | undefined {
-  type Visit = { value: unknown; parent: Visit | undefined; key: string | number };
-  const pathOf = (visit: Visit, key: string): string => {
-    const keys: Array<string | number> = [key];
-    for (let v: Visit | undefined = visit; v?.parent; v = v.parent) keys.push(v.key);
-    let path = "";
-    for (const k of keys.reverse()) path += typeof k === "number" ? `[${k}]` : path ? `.${k}` : k;
-    return path;
-  };
-  const pending: Visit[] = [{ value, parent: undefined, key: "" }];
+  type Visit = Place & { value: unknown };
+  const pending: Visit[] = [{ value, parent: undefined, at: "" }];
   for (let visit = pending.pop(); visit; visit = pending.pop()) {
     const current = visit.value;
     if (typeof current !== "object" || current === null) continue;
@@ -137,16 +130,16 @@ export function prototypeKey(value: unknown): string | undefined {
       for (let index = current.length - 1; index >= 0; index--) {
         const child: unknown = current[index];
         if (typeof child === "object" && child !== null)
-          pending.push({ value: child, parent: visit, key: index });
+          pending.push({ value: child, parent: visit, at: index });
       }
       continue;
     }
     for (const key of Object.keys(current as object)) {
-      if (key === "__proto__" || (key === "prototype" && visit.key === "constructor"))
-        return shortened(pathOf(visit, key));
+      if (key === "__proto__" || (key === "prototype" && visit.at === "constructor"))
+        return fieldPath(visit, key);
       const child = (current as Record<string, unknown>)[key];
       if (typeof child === "object" && child !== null)
-        pending.push({ value: child, parent: visit, key });
+        pending.push({ value: child, parent: visit, at: key });
     }
   }
   return undefined;

@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/json-scan.ts), never in an output: the next run would put it back.
-import { type Listed, listed, note, shortened } from "./bounds.js";
+import { type Listed, type Place, fieldPath, listed, note } from "./bounds.js";
 
 const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, QUOTE, BACKSLASH] = [
   ...'{}[],:"\\',
@@ -19,10 +19,8 @@ export function scanJson(
   text: string,
   maxDepth = MAX_JSON_DEPTH,
 ): { tooDeep: boolean; duplicates: Listed<string> } {
-  type Frame = {
-    parent: Frame | undefined;
-    /** Where this value sits in its parent: a key, or an index. */
-    at: string | number;
+  // Paths are written only for the duplicates an answer lists: a frame knows its parent, not its path.
+  type Frame = Place & {
     /** An object's keys so far (undefined for an array); a Set only from the second key on. */
     keys: Set<string> | string | null | undefined;
     index: number;
@@ -31,15 +29,6 @@ export function scanJson(
   };
   const stack: Frame[] = [];
   const duplicates = listed<string>();
-  // Paths are written only for the duplicates an answer lists: a frame knows its parent, not its path.
-  const pathOf = (frame: Frame, key: string): string => {
-    const segments: Array<string | number> = [key];
-    for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segments.push(f.at);
-    let path = "";
-    for (const segment of segments.reverse())
-      path += typeof segment === "number" ? `[${segment}]` : path ? `.${segment}` : segment;
-    return path;
-  };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const top = stack[stack.length - 1];
@@ -73,7 +62,7 @@ export function scanJson(
         }
         const seen = top.keys;
         if (seen === key || (typeof seen === "object" && seen !== null && seen.has(key)))
-          note(duplicates, () => shortened(pathOf(top, key)));
+          note(duplicates, () => fieldPath(top, key));
         if (seen === null) top.keys = key;
         else if (typeof seen === "string") top.keys = new Set([seen, key]);
         else seen.add(key);
