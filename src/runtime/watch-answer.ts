@@ -146,8 +146,12 @@ export async function writeStream(
   response: StreamTarget,
   gone: AbortSignal,
 ): Promise<void> {
-  if (gone.aborted) answer.close();
-  else gone.addEventListener("abort", () => answer.close(), { once: true });
+  // One listener for the whole stream, however many writes wait for `drain`.
+  const closed = new Promise<void>((resolve) => {
+    if (gone.aborted) resolve();
+    else gone.addEventListener("abort", () => resolve(), { once: true });
+  });
+  void closed.then(() => answer.close());
   const write = response.write?.bind(response);
   let held = "";
   response.flushHeaders?.();
@@ -156,10 +160,10 @@ export async function writeStream(
     if (next.done) break;
     if (!write) held += next.value;
     else if (!write(next.value))
-      await new Promise<void>((resolve) => {
-        response.once?.("drain", resolve);
-        gone.addEventListener("abort", () => resolve(), { once: true });
-      });
+      await Promise.race([
+        new Promise<void>((resolve) => response.once?.("drain", resolve)),
+        closed,
+      ]);
   }
   response.end(held === "" ? undefined : held);
 }

@@ -59,8 +59,8 @@ async function serve(handlers: object) {
   return server.port;
 }
 
-/** Opens a watch and reads its chunks as they come. */
-function openWatch(port: number, path: string, headers: Record<string, string> = {}) {
+/** Opens a watch and reads its chunks as they come (or, `paused`, reads nothing: the socket fills up). */
+function openWatch(port: number, path: string, headers: Record<string, string> = {}, paused = false) {
   const chunks: string[] = [];
   let onChunk = () => {};
   let destroy = () => {};
@@ -68,10 +68,11 @@ function openWatch(port: number, path: string, headers: Record<string, string> =
     const req = httpRequest({ host: "127.0.0.1", port, path, headers }, (res) => {
       const ended = new Promise<void>((done) => res.on("end", done).on("close", done));
       res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        chunks.push(chunk);
-        onChunk();
-      });
+      if (!paused)
+        res.on("data", (chunk: string) => {
+          chunks.push(chunk);
+          onChunk();
+        });
       resolve({ status: res.statusCode ?? 0, headers: res.headers, ended });
     });
     req.on("error", reject);
@@ -154,6 +155,32 @@ describe("watch requests on node:http", () => {
     const arrived = watch.nextChunk();
     await watch.answer;
     await arrived;
+    watch.destroy();
+    expect(await until(() => finished)).toBe(true);
+  });
+
+  it("a client that reads slowly holds the handler back (each write waits for the socket): the server buffers a bounded amount", async () => {
+    let yielded = 0;
+    let finished = false;
+    const big = "x".repeat(64 * 1024);
+    const port = await serve({
+      watchPods: async function* () {
+        try {
+          for (;;) {
+            yielded++;
+            yield { type: "ADDED", object: { ...pod(`web-${yielded}`, String(yielded)), data: big } };
+          }
+        } finally {
+          finished = true;
+        }
+      },
+    });
+    const watch = openWatch(port, "/api/v1/namespaces/team-a/pods?watch=true", {}, true);
+    const answer = await watch.answer;
+    expect(answer.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Without backpressure the generator would have run tens of thousands of times by now.
+    expect(yielded).toBeLessThan(400);
     watch.destroy();
     expect(await until(() => finished)).toBe(true);
   });
