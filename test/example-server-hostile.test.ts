@@ -63,17 +63,16 @@ describe("the example server under hostile requests", () => {
   });
 
   it.each([
-    ["a field selector it does not know", "/api/v1/namespaces/default/pods?watch=true&fieldSelector=__proto__=x", 400, undefined],
-    ["a label selector", "/api/v1/pods?watch=1&labelSelector=app%3Dweb", 400, undefined],
-    ["a resourceVersion that is not one", "/api/v1/nodes?watch=true&resourceVersion=abc&timeoutSeconds=5", 200, "ERROR"],
-    ["a broken namespace", "/api/v1/namespaces/%zz/pods?watch=true", 400, undefined],
-    ["YAML only", "/api/v1/nodes?watch=true", 406, undefined],
-  ])("a watch with %s is answered at once (%i), and ends", async (name, path, status, event) => {
+    ["a field selector it does not know", "/api/v1/namespaces/default/pods?watch=true&fieldSelector=__proto__=x", 400],
+    ["a label selector", "/api/v1/pods?watch=1&labelSelector=app%3Dweb", 400],
+    ["a resourceVersion that is not one", "/api/v1/nodes?watch=true&resourceVersion=abc", 400],
+    ["a broken namespace", "/api/v1/namespaces/%zz/pods?watch=true", 400],
+    ["YAML only", "/api/v1/nodes?watch=true", 406],
+  ])("a watch with %s is answered at once (%i), and ends", async (name, path, status) => {
     const accept = name === "YAML only" ? { accept: "application/yaml" } : {};
     const answer = await timedSend({ method: "GET", path, headers: { ...auth, ...accept } });
     expect(answer.status).toBe(status);
-    if (event) expect(answer.body).toMatchObject({ type: event, object: { code: 410, reason: "Expired" } });
-    else expect(answer.body).toMatchObject({ kind: "Status", code: status });
+    expect(answer.body).toMatchObject({ kind: "Status", code: status });
   });
 
   it("fuzzed requests, with and without the token: a Status with a known code, within 64 KiB and 1 s each; never a crash", async () => {

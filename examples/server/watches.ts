@@ -19,15 +19,23 @@ export interface WatchQuery extends ListQuery {
 export function watchPods(store: ClusterStore, namespace: string | undefined, query: WatchQuery, signal: AbortSignal): AsyncIterable<WatchEvent<Pod>> | HandlerResult<never> {
   const selected = podSelector(query);
   if (!("test" in selected)) return selected;
+  const invalid = invalidResourceVersion(query);
+  if (invalid) return invalid;
   const test = (pod: Pod) => (namespace === undefined || pod.metadata?.namespace === namespace) && selected.test(pod);
   return changes<Pod>(store, "pods", () => store.listPods(namespace), test, query.resourceVersion, signal);
 }
 
 /** A watch of the nodes, as {@link watchPods} watches pods. */
 export function watchNodes(store: ClusterStore, query: WatchQuery, signal: AbortSignal): AsyncIterable<WatchEvent<Node>> | HandlerResult<never> {
-  const unsupported = unsupportedQuery(query);
+  const unsupported = unsupportedQuery(query) ?? invalidResourceVersion(query);
   if (unsupported) return unsupported;
   return changes<Node>(store, "nodes", () => store.listNodes(), () => true, query.resourceVersion, signal);
+}
+
+/** A resourceVersion that is no number of this store: 400, as the apiserver refuses one it cannot parse. */
+function invalidResourceVersion(query: WatchQuery): HandlerResult<never> | undefined {
+  const version = query.resourceVersion;
+  return version === undefined || version === "" || /^\d+$/.test(version) ? undefined : statusAnswer(400, "BadRequest", `invalid resource version: ${JSON.stringify(version)}`);
 }
 
 async function* changes<T extends Pod | Node>(
@@ -49,7 +57,7 @@ async function* changes<T extends Pod | Node>(
     if (resourceVersion === undefined || resourceVersion === "" || resourceVersion === "0") {
       for (const object of current()) if (matches(object)) yield { type: "ADDED", object };
     } else {
-      const past = /^\d+$/.test(resourceVersion) ? store.changesSince(Number(resourceVersion)) : undefined;
+      const past = store.changesSince(Number(resourceVersion));
       if (!past) {
         yield { type: "ERROR", object: statusAnswer(410, "Expired", `too old resource version: ${resourceVersion} (${store.resourceVersion})`).body };
         return;
