@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import { joinFormatted, splitIntoBatches } from "./format-batches.js";
 import type { FormatAnswer, FormatJob } from "./format-worker.js";
+import { restoreTurbofan } from "./v8-flags.js";
 import { workersSetting } from "./workers-setting.js";
 
 const WORKER_FILE = fileURLToPath(new URL("./format-worker.js", import.meta.url));
@@ -133,5 +134,6 @@ export function startFormatPool(totalChars: number): FormatPool | undefined {
   const setting = workersSetting();
   const size = setting ?? Math.min(availableParallelism(), MAX_WORKERS, Math.ceil(totalChars / MIN_CHARS_FOR_WORKERS));
   if (size < 1 || (setting === undefined && size < 2)) return undefined;
+  restoreTurbofan();
   return FormatPool.start(size);
 }

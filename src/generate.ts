@@ -12,6 +12,7 @@ import type { ApiChangeReport } from "./report.js";
 import { runtimeFiles, runtimeSources } from "./runtime-files.js";
 import { type Selection, selectKinds } from "./select.js";
 import { templateSources } from "./template-sources.js";
+import { releaseYoungGeneration } from "./v8-flags.js";
 import { type FileChange, type OutputFile, applyOutput, isWrite, planOutput, readIfPresent } from "./write.js";
 
 /** The version of gen-binding, part of every input hash. */
@@ -87,6 +88,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const parts = parseEmitParts(options.emit);
   const handlersFile = handlersPath(outDir, options.handlers);
   const { selection, origin } = await loadSelection(options, queries);
+  releaseYoungGeneration();
   stage("selected");
   const sources = templateSources(options.templates);
   const runtime = runtimeSources();
