@@ -1,13 +1,11 @@
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { GenBindingError } from "./errors.js";
-import { startFormatPool } from "./format-pool.js";
 import { type KindQuery, parseKindQueries } from "./gvk.js";
 import { loadDocument } from "./load.js";
 import { MANIFEST_NAME, type Manifest, inputHash, intactOutput, manifestText, readManifest, sha256 } from "./manifest.js";
 import { parseEmitParts } from "./parts.js";
 import type { RenderedFile } from "./render.js";
-import { startRenderStage } from "./render-thread.js";
 import type { ApiChangeReport } from "./report.js";
 import { runtimeFiles, runtimeSources } from "./runtime-files.js";
 import { type Selection, selectKinds } from "./select.js";
@@ -88,7 +86,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const parts = parseEmitParts(options.emit);
   const handlersFile = handlersPath(outDir, options.handlers);
   const { selection, origin } = await loadSelection(options, queries);
-  releaseYoungGeneration();
   stage("selected");
   const sources = templateSources(options.templates);
   const runtime = runtimeSources();
@@ -99,6 +96,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (previous && intact) return noopResult(previous, outDir, intact, handlersFile);
 
   // Emitting pulls in TypeScript, openapi-typescript and handlebars; formatting pulls in prettier: only now.
+  const { startRenderStage } = await import("./render-thread.js");
+  releaseYoungGeneration();
   const selectionSize = selection.operations.length + selection.definitions.length;
   const renderStage = await startRenderStage({ templates: sources, parts: [...parts], handlersFile, routesImport: routesImport(outDir, handlersFile) }, selectionSize);
   let rendered;
@@ -136,6 +135,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * batches of whole statements; the same bytes either way.
  */
 async function formatFiles(files: readonly RenderedFile[]): Promise<OutputFile[]> {
+  const { startFormatPool } = await import("./format-pool.js");
   const pool = startFormatPool(files.reduce((sum, f) => sum + f.content.length, 0));
   const output = (file: RenderedFile, content: string): OutputFile => ({ name: file.name, content, userOwned: file.userOwned });
   if (pool) {
