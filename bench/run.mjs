@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // npm run bench: every figure of BENCHMARKS.md in one run on this machine. Prints one table and writes
 // it, with the machine and the raw medians, to bench/results.json.
-//   node bench/run.mjs [--rounds 7] [--only generation,client,routes] [--quick] [--json <file>]
+//   node bench/run.mjs [--rounds 7] [--only generation,client,routes,v3] [--quick] [--json <file>]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBenchDependencies } from "./install.mjs";
 import { markdownTable, row } from "./lib/table.mjs";
+import { benchV3 } from "./v3.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "7" },
-    only: { type: "string", default: "generation,scale,client,routes" },
+    only: { type: "string", default: "generation,scale,client,routes,v3" },
     quick: { type: "boolean", default: false },
     json: { type: "string", default: join(ROOT, "bench", "results.json") },
   },
@@ -101,6 +102,8 @@ if (sections.has("routes")) {
   const p99Ratio = r.p99Ms["gen-binding"] / r.p99Ms.fastify;
   rows.push(row("routes p99 latency", "ms", r.p99Ms["gen-binding"], "fastify 5.8.5", r.p99Ms.fastify, p99Ratio, "ratio <= 1", p99Ratio <= 1));
 }
+
+if (sections.has("v3")) rows.push(...benchV3({ root: ROOT, specs: dirname(spec), rounds, work: join(work, "v3"), log, skipped }));
 
 /** The versions npm really installed in `node_modules` (not the ranges asked for). */
 const installed = (nodeModules, names) => names.map((n) => [n, JSON.parse(readFileSync(join(nodeModules, n, "package.json"), "utf8")).version]);

@@ -2,10 +2,16 @@
 
 /** @description Assigns one object to another; a scheduler posts one to place a pod on a node. */
 export interface Binding {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Binding. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Binding.
+   * @enum {string}
+   */
+  kind?: "Binding";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description The object to bind to, normally a Node given by apiVersion v1, kind Node and its name. */
@@ -13,7 +19,20 @@ export interface Binding {
 }
 
 /** @description A set of fields, in the JSON shape the server uses to track who owns which field. */
-export type FieldsV1 = Record<string, unknown>;
+export interface FieldsV1 {
+  [key: string]: JsonValue;
+}
+
+/** @description Any JSON value: where the API document says nothing about a value's shape. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | {
+      [key: string]: JsonValue;
+    };
 
 /** @description Metadata of a list answer, such as its resource version and paging token. */
 export interface ListMeta {
@@ -50,7 +69,7 @@ export interface ManagedFieldsEntry {
   /** @description The subresource through which the fields were written; empty for the main resource. */
   subresource?: string;
   /** @description When the manager last changed these fields. */
-  time?: Time;
+  time?: Time | null;
 }
 
 /** @description Metadata every stored object carries: name, namespace, labels, owners and versions. */
@@ -60,14 +79,14 @@ export interface ObjectMeta {
     [key: string]: string;
   };
   /** @description When the server created the object; set by the server, read-only. */
-  creationTimestamp?: Time;
+  creationTimestamp?: Time | null;
   /**
    * Format: int64
    * @description Seconds the object still has before it is removed, once its deletion was asked for; read-only.
    */
   deletionGracePeriodSeconds?: number;
   /** @description When the object will be, or was, removed; set when someone asks to delete it, read-only. */
-  deletionTimestamp?: Time;
+  deletionTimestamp?: Time | null;
   /** @description Names of cleanup steps that must finish, each removed by whoever owns it, before the object goes away. */
   finalizers?: string[];
   /** @description A prefix from which the server makes a unique name when name is empty. */

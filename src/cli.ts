@@ -4,6 +4,7 @@ import { loadConfig } from "./config.js";
 import { GenBindingError } from "./errors.js";
 import { GENERATOR_VERSION, type GenerateOptions, type GenerateResult, generate } from "./generate.js";
 import { tuneForShortRun } from "./v8-flags.js";
+import { isUrl } from "./load.js";
 import { isWrite } from "./write.js";
 
 // A run of one kind is over in about half a second: V8 is tuned for that (see v8-flags.ts and BENCHMARKS.md);
@@ -11,12 +12,21 @@ import { isWrite } from "./write.js";
 tuneForShortRun();
 
 const USAGE = `Usage: gen-binding --spec <file|url|-> [options]
+       gen-binding --from-cluster [--kubeconfig <file>] [--context <name>] [options]
 
 Generates TypeScript models, a fetch client and route stubs for Kubernetes kinds
-from the Kubernetes OpenAPI document (Swagger 2.0: kubectl get --raw /openapi/v2).
+from the Kubernetes OpenAPI documents: Swagger 2.0 (kubectl get --raw /openapi/v2)
+or OpenAPI 3.0 (one per group-version: kubectl get --raw /openapi/v3/api/v1).
 
 Options:
-  --spec <file|url|->  the document: a path, an http(s) URL, or - for standard input (JSON or YAML)
+  --spec <file|url|->  a document: a path, an http(s) URL, or - for standard input (JSON or YAML);
+                       repeat it for several (shared definitions come out once); or a cluster's
+                       index, https://<server>/openapi/v3, to fetch the documents the kinds need
+  --from-cluster       fetch from the server of the kubeconfig's current context (or --context)
+  --kubeconfig <file>  the kubeconfig whose server, CA, client certificate and token are used
+                       (default: $KUBECONFIG, else ~/.kube/config) with --from-cluster or a URL --spec
+  --context <name>     the kubeconfig context to use (default: its current-context)
+  --timeout <seconds>  longest wait for each fetched document (default: 30)
   --out <dir>          output folder (default: out)
   --kind <kinds>       Binding (default), v1/Binding, core/v1/Binding,
                        rbac.authorization.k8s.io/v1/RoleBinding, ..., or * for every kind;
@@ -25,7 +35,7 @@ Options:
                        models always)
   --handlers <file>    where your handlers file lives (default: <out>/handlers.ts)
   --check              write nothing; exit 1 and show what would change if the output is stale
-  --watch              regenerate whenever the spec or a template changes, until Ctrl-C
+  --watch              regenerate whenever a spec file or a template changes, until Ctrl-C
   --templates <dir>    a folder of .hbs templates that replace the built-in ones
   --report <text|json> how to print the run's outcome and API change report (default: text)
   --fail-on-breaking   exit 1 when the public API of the output changed in a breaking way
@@ -33,7 +43,8 @@ Options:
   -v, --version        show the version
 
 Settings may also come from gen-binding.config.json or a "gen-binding" key in package.json
-(same names: spec, out, kinds, emit, handlers, templates, report, failOnBreaking); flags win.
+(same names: spec or specs, out, kinds, emit, handlers, templates, report, failOnBreaking);
+flags win.
 
 Exit status: 0 success, 1 stale output with --check or a breaking change with --fail-on-breaking,
 2 bad usage or bad input.`;
@@ -52,7 +63,11 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
       allowPositionals: false,
       options: {
-        spec: { type: "string" },
+        spec: { type: "string", multiple: true },
+        "from-cluster": { type: "boolean" },
+        kubeconfig: { type: "string" },
+        context: { type: "string" },
+        timeout: { type: "string" },
         out: { type: "string" },
         kind: { type: "string", multiple: true },
         emit: { type: "string", multiple: true },
@@ -80,10 +95,12 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.cwd())?.config ?? {};
   const report = values.report ?? config.report ?? "text";
   if (report !== "text" && report !== "json") return fail(`--report must be text or json, not ${JSON.stringify(report)}`);
-  const spec = values.spec ?? config.spec;
-  if (!spec) return fail("missing --spec <file|url|-> (see gen-binding --help)");
+  const fromCluster = values["from-cluster"] === true;
+  const spec = values.spec ?? (fromCluster ? undefined : (config.specs ?? config.spec));
+  if (!spec && !fromCluster) return fail("missing --spec <file|url|-> (see gen-binding --help)");
   const options: CliOptions = {
     spec,
+    fromCluster,
     check: values.check === true,
     watch: values.watch === true,
     report,
@@ -93,14 +110,23 @@ async function main(argv: string[]): Promise<number> {
     const value = values[key] ?? config[key];
     if (value !== undefined) options[key] = value;
   }
+  if (values.kubeconfig !== undefined) options.kubeconfig = values.kubeconfig;
+  if (values.context !== undefined) options.context = values.context;
+  if (values.timeout !== undefined) {
+    const seconds = Number(values.timeout);
+    if (!(seconds > 0) || !Number.isFinite(seconds)) return fail(`--timeout must be a positive number of seconds, not ${JSON.stringify(values.timeout)}`);
+    options.timeoutMs = seconds * 1000;
+  }
   const kinds = values.kind ?? config.kinds;
   if (kinds !== undefined) options.kinds = kinds;
   const emit = values.emit ?? config.emit;
   if (emit !== undefined) options.emit = emit;
-  if (options.watch && (options.check || spec === "-")) return fail("--watch cannot be combined with --check or --spec -");
+  const specs = typeof spec === "string" ? [spec] : (spec ?? []);
+  if (options.watch && (options.check || specs.includes("-"))) return fail("--watch cannot be combined with --check or --spec -");
+  if (options.watch && (fromCluster || specs.some(isUrl))) return fail("--watch watches files: it cannot be combined with --from-cluster or a URL --spec");
   if (options.watch) {
     const { watchAndRegenerate } = await import("./watch.js");
-    await watchAndRegenerate({ spec, templates: options.templates, log: (line) => process.stderr.write(`gen-binding: ${line}\n`), run: () => runOnce(options).then(() => undefined) });
+    await watchAndRegenerate({ specs, templates: options.templates, log: (line) => process.stderr.write(`gen-binding: ${line}\n`), run: () => runOnce(options).then(() => undefined) });
     return 0;
   }
   return runOnce(options);

@@ -2,13 +2,14 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { GenBindingError } from "./errors.js";
 import { type KindQuery, parseKindQueries } from "./gvk.js";
-import { loadDocument } from "./load.js";
 import { MANIFEST_NAME, type Manifest, inputHash, intactOutput, manifestText, readManifest, sha256 } from "./manifest.js";
+import { inDocumentTerms } from "./openapi3.js";
 import { parseEmitParts } from "./parts.js";
 import type { RenderedFile } from "./render.js";
 import type { ApiChangeReport } from "./report.js";
 import { runtimeFiles, runtimeSources } from "./runtime-files.js";
 import { type Selection, selectKinds } from "./select.js";
+import { type SpecOptions, loadSpecs } from "./sources.js";
 import { templateSources } from "./template-sources.js";
 import { releaseYoungGeneration } from "./v8-flags.js";
 import { type FileChange, type OutputFile, applyOutput, isWrite, planOutput, readIfPresent } from "./write.js";
@@ -19,9 +20,13 @@ export const GENERATOR_VERSION = (createRequire(import.meta.url)("../package.jso
 const DEFAULT_HANDLERS_FILE = "handlers.ts";
 
 /** Options of a run; the CLI flags and the config file map one to one. */
-export interface GenerateOptions {
-  /** Path, http(s) URL, or `-` for standard input. */
-  spec: string;
+export interface GenerateOptions extends SpecOptions {
+  /**
+   * The document: a path, an http(s) URL, or `-` for standard input; Swagger 2.0 or OpenAPI 3.0, JSON or
+   * YAML. Several are merged (the group-version documents of OpenAPI v3). A cluster's `/openapi/v3` index
+   * URL fetches the documents the kinds need. Required unless `fromCluster`.
+   */
+  spec?: string | readonly string[] | undefined;
   /** Output folder (default `out`). */
   out?: string;
   /**
@@ -39,8 +44,6 @@ export interface GenerateOptions {
   check?: boolean;
   /** A folder of `*.hbs` files that replace built-in templates of the same name. */
   templates?: string;
-  /** Stream read for `spec: "-"` (default: process.stdin). */
-  stdin?: NodeJS.ReadableStream;
 }
 
 /** What the user's handlers file got from a run. */
@@ -184,8 +187,8 @@ function routesImport(outDir: string, handlersFile: string): string {
  * slice it needs.
  */
 async function loadSelection(options: GenerateOptions, queries: KindQuery[]): Promise<{ selection: Selection; origin: string }> {
-  const loaded = await loadDocument(options.spec, options.stdin);
-  return { selection: selectKinds(loaded.document, queries, loaded.origin), origin: loaded.origin };
+  const loaded = await loadSpecs(options, queries);
+  return { selection: inDocumentTerms(loaded.openapi3, () => selectKinds(loaded.document, loaded.queries, loaded.origin)), origin: loaded.origin };
 }
 
 function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: string; content: string }>, handlersFile: string): GenerateResult {

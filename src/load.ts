@@ -3,6 +3,11 @@ import { type FileHandle, open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { checkDepth } from "./depth.js";
 import { GenBindingError } from "./errors.js";
+import { describe, isRecord } from "./json.js";
+import { isOpenApi3, isOpenApi3Index, lowerOpenApi3 } from "./openapi3.js";
+
+// Other stages read JSON values through these; they live in json.ts so that openapi3.ts needs no load.ts.
+export { describe, isRecord };
 
 /** A parsed API document and where it came from (for messages). */
 export interface LoadedDocument {
@@ -12,7 +17,20 @@ export interface LoadedDocument {
   text: string;
   /** `swagger.json`, `https://...` or `<stdin>`: used in error messages. */
   origin: string;
+  /** `3.0.0` when the document was OpenAPI 3 (lowered into the Swagger 2.0 shape), else undefined. */
+  openapi: string | undefined;
 }
+
+/** A source read and parsed as JSON or YAML, before it is checked as an API document. */
+export interface ParsedSource {
+  value: unknown;
+  text: string;
+  origin: string;
+  fromYaml: boolean;
+}
+
+/** Gets the bytes behind an http(s) URL (the caller decides about credentials and time limits). */
+export type FetchBytes = (url: string) => Promise<Buffer>;
 
 /** The parts of a Swagger 2.0 document that gen-binding reads. */
 export interface SwaggerDocument {
@@ -32,15 +50,32 @@ export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
  * Reads the document from a file path, an http(s) URL, or `-` (standard input), and parses it as JSON or
  * YAML. Fails with a one-line {@link GenBindingError} that names the source and the problem.
  */
-export async function loadDocument(source: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<LoadedDocument> {
-  const origin = source === "-" ? "<stdin>" : source;
-  const text = await readSource(source, origin, stdin);
-  return { document: parseDocument(text, origin), text, origin };
+export async function loadDocument(source: string, stdin: NodeJS.ReadableStream = process.stdin, fetchBytes: FetchBytes = fetchDocument): Promise<LoadedDocument> {
+  return toLoadedDocument(await readSpec(source, stdin, fetchBytes));
 }
 
-async function readSource(source: string, origin: string, stdin: NodeJS.ReadableStream): Promise<string> {
+/** Reads and parses a source as JSON or YAML, without checking what kind of document it is. */
+export async function readSpec(source: string, stdin: NodeJS.ReadableStream = process.stdin, fetchBytes: FetchBytes = fetchDocument): Promise<ParsedSource> {
+  const origin = source === "-" ? "<stdin>" : source;
+  const text = await readSource(source, origin, stdin, fetchBytes);
+  const json = looksLikeJson(text);
+  return { value: json ? parseJson(text, origin) : parseYaml(text, origin), text, origin, fromYaml: !json };
+}
+
+/** A parsed source checked as a Swagger 2.0 or OpenAPI 3.0 document, the latter lowered into the shape of the former. */
+export function toLoadedDocument(parsed: ParsedSource): LoadedDocument {
+  const openapi = isRecord(parsed.value) && isOpenApi3(parsed.value) ? String(parsed.value["openapi"]) : undefined;
+  return { document: checkDocument(parsed.value, parsed.origin, parsed.fromYaml), text: parsed.text, origin: parsed.origin, openapi };
+}
+
+/** True for `http://` and `https://` sources. */
+export function isUrl(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+async function readSource(source: string, origin: string, stdin: NodeJS.ReadableStream, fetchBytes: FetchBytes): Promise<string> {
   if (source === "-") return decode(await readStream(stdin, origin), origin);
-  if (/^https?:\/\//i.test(source)) return decode(await fetchDocument(source), origin);
+  if (isUrl(source)) return decode(await fetchBytes(source), origin);
   return decode(await readFileBounded(source, origin), origin);
 }
 
@@ -74,7 +109,8 @@ function tooLarge(origin: string, bytes?: number): GenBindingError {
   return new GenBindingError(`${origin}: ${size} is larger than the ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB limit for an API document`);
 }
 
-async function readStream(stream: NodeJS.ReadableStream, origin: string): Promise<Buffer> {
+/** Reads a stream to its end, refusing more than {@link MAX_DOCUMENT_BYTES}. */
+export async function readStream(stream: NodeJS.ReadableStream, origin: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -86,16 +122,10 @@ async function readStream(stream: NodeJS.ReadableStream, origin: string): Promis
   return Buffer.concat(chunks);
 }
 
+/** URLs without a transport of the caller's: no credentials, the default time limit (src/fetch.ts, loaded only then). */
 async function fetchDocument(url: string): Promise<Buffer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: "application/json, application/yaml;q=0.9" } });
-  } catch (error) {
-    throw new GenBindingError(`cannot fetch spec ${url}: ${(error as Error).cause ?? (error as Error).message}`);
-  }
-  if (!response.ok) throw new GenBindingError(`cannot fetch spec ${url}: HTTP ${response.status} ${response.statusText}`);
-  if (!response.body) return Buffer.alloc(0);
-  return readStream(response.body as unknown as NodeJS.ReadableStream, url);
+  const { fetchBytes, plainTransport } = await import("./fetch.js");
+  return fetchBytes(url, plainTransport());
 }
 
 function decode(bytes: Buffer, origin: string): string {
@@ -109,7 +139,7 @@ function decode(bytes: Buffer, origin: string): string {
 
 /**
  * Parses JSON (the usual case, and the fast path) or YAML, then checks that the result is a Swagger 2.0
- * document. OpenAPI 3 documents are recognised and refused with a pointer to the v2 endpoint.
+ * document, or an OpenAPI 3.0 one, which is lowered into the Swagger 2.0 shape (src/openapi3.ts).
  */
 export function parseDocument(text: string, origin: string): SwaggerDocument {
   const json = looksLikeJson(text);
@@ -157,9 +187,13 @@ function requireYaml(): typeof import("yaml") {
 
 function checkDocument(value: unknown, origin: string, fromYaml: boolean): SwaggerDocument {
   if (!isRecord(value)) throw new GenBindingError(`${origin}: not a Swagger/OpenAPI document (the top level is ${describe(value)}, not an object)`);
-  if (typeof value["openapi"] === "string") {
+  if (isOpenApi3(value)) {
+    if (fromYaml) checkDepth(value, [], origin);
+    return lowerOpenApi3(value, origin);
+  }
+  if (isOpenApi3Index(value)) {
     throw new GenBindingError(
-      `${origin}: OpenAPI ${value["openapi"]} documents are not supported; use the Swagger 2.0 document (kubectl get --raw /openapi/v2)`,
+      `${origin}: this is a cluster's index of OpenAPI v3 documents (/openapi/v3), whose links are relative to the server: give its URL (--spec https://<server>/openapi/v3) or the documents themselves`,
     );
   }
   if (value["swagger"] !== "2.0") {
@@ -175,15 +209,3 @@ function checkDocument(value: unknown, origin: string, fromYaml: boolean): Swagg
   return value as unknown as SwaggerDocument;
 }
 
-/** True for plain JSON objects (not arrays, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Names a JSON value's type for messages: `an array`, `a string`, `missing`. */
-export function describe(value: unknown): string {
-  if (value === undefined) return "missing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}

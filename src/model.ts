@@ -2,8 +2,9 @@ import { GenBindingError, jsonPointer } from "./errors.js";
 import { type GroupVersionKind, apiVersionOf, formatGvk } from "./gvk.js";
 import { isRecord } from "./load.js";
 import type { NameRule } from "./runtime/table.js";
-import { assignTypeNames, operationNames } from "./names.js";
-import { type JsonObject, type SelectedOperation, type Selection, definitionNameOf } from "./select.js";
+import { assignTypeNames, operationNames, uniqueNames, watchOperationName } from "./names.js";
+import { JSON_VALUE, type RefNamer, convertSchema, jsonValueSchema, saysDeprecated, specialSchema, typeMetaLiterals } from "./schema.js";
+import { type JsonObject, type SelectedOperation, type Selection, compareOperations, definitionNameOf } from "./select.js";
 
 /**
  * The intermediate representation between the selector and the emitters: plain data, sorted, with every
@@ -43,6 +44,12 @@ export interface SchemaModel {
   definitionName: string;
   deprecated: boolean;
   schema: SchemaNode;
+  /**
+   * The `apiVersion` and `kind` values of a definition that is the object of kinds (its
+   * `x-kubernetes-group-version-kind`): the models type those properties as these literals. Kept beside the
+   * schema, not in it, because the apiserver checks them with its own wording (400), not as an enum (422).
+   */
+  literals?: { apiVersion: string[]; kind: string[] };
 }
 
 export type ParameterType = "string" | "boolean" | "integer" | "number";
@@ -57,6 +64,12 @@ export interface ParameterModel {
   enum: string[] | undefined;
   description: string | undefined;
 }
+
+/**
+ * How a 2xx answer is read: JSON; text (`type: string`, pod logs); or a watch, a stream of JSON events
+ * (one per line), which a list operation that takes `watch` gives.
+ */
+export type AnswerKind = "json" | "text" | "watch";
 
 export interface ResponseModel {
   status: number;
@@ -85,6 +98,12 @@ export interface OperationModel {
   patchTypes: string[];
   /** 2xx answers, sorted by status. */
   responses: ResponseModel[];
+  answer: AnswerKind;
+  /**
+   * For a list that takes `watch`: the name of its watch operation, which serves the same path with
+   * `watch=true`; the list's own watch parameters are then left to it.
+   */
+  watchedBy: string | undefined;
 }
 
 /**
@@ -103,9 +122,6 @@ const KNOWN_QUERY_VALUES: Record<string, string[]> = {
  */
 const ANSWERED_WITH_STATUS = new Set(["core/v1/Binding", "policy/v1/Eviction", "policy/v1beta1/Eviction"]);
 
-/** Kubernetes marks deprecation in prose: "Deprecated in 1.7, ...", "DEPRECATED - ...", "Deprecated: ...". */
-const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated\b(?!\s+field)/i;
-
 /**
  * Builds the IR from a selection. Pure: the same selection always gives the same model. `reserved` names
  * are never given to a model type: the emit stage finds which names the generated modules declare
@@ -113,17 +129,21 @@ const DEPRECATED_TEXT = /(^|[.!]\s+|\n\s*)deprecated\b(?!\s+field)/i;
  */
 export function buildModel(selection: Selection, origin = "spec", reserved: ReadonlySet<string> = new Set()): ApiModel {
   const names = operationNames(selection.operations.map((op) => ({ operationId: op.operationId, path: op.path, gvk: selection.kinds[op.kind]!.gvk })));
-  const typeNames = assignTypeNames(
-    selection.definitions.map(([name]) => name),
-    reserved,
-  );
-  const refName = (ref: string, where: string) => typeNames.get(definitionNameOf(ref, where, origin))!;
-  const schemas = selection.definitions
-    .map(([definitionName, schema]): SchemaModel => {
-      const converted = convertSchema(schema, ["definitions", definitionName], refName);
-      return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted };
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const typeNames = assignTypeNames([...selection.definitions.map(([name]) => name), JSON_VALUE], reserved);
+  let jsonValueUsed = false;
+  const refName = (ref: string, where: string) => {
+    if (ref === JSON_VALUE) return (jsonValueUsed = true), typeNames.get(JSON_VALUE)!;
+    return typeNames.get(definitionNameOf(ref, where, origin))!;
+  };
+  const timestamps = new Set(selection.definitions.filter(([, schema]) => schema["type"] === "string" && schema["format"] === "date-time").map(([name]) => name));
+  const isTimestamp = (ref: unknown) => typeof ref === "string" && timestamps.has(definitionNameOf(ref, "", origin));
+  const schemas = selection.definitions.map(([definitionName, schema]): SchemaModel => {
+    const converted = convertSchema(specialSchema(definitionName, schema, selection) ?? schema, ["definitions", definitionName], refName, isTimestamp);
+    // Status keeps plain strings: the routes' runtime builds Status answers with its own, wider type.
+    const literals = definitionName === selection.statusDefinitionName ? undefined : typeMetaLiterals(schema, converted);
+    return { name: typeNames.get(definitionName)!, definitionName, deprecated: converted["deprecated"] === true, schema: converted, ...(literals && { literals }) };
+  });
+  if (jsonValueUsed) schemas.push(jsonValueSchema(typeNames.get(JSON_VALUE)!));
   const statusTypeName = selection.statusDefinitionName ? typeNames.get(selection.statusDefinitionName)! : "Status";
   if (!selection.statusDefinitionName) schemas.push(...fallbackStatusSchemas(new Set([...schemas.map((s) => s.name), ...reserved])));
   const kinds = selection.kinds.map(({ gvk, definitionName }): KindModel => {
@@ -133,11 +153,37 @@ export function buildModel(selection: Selection, origin = "spec", reserved: Read
   return {
     kinds,
     schemas: schemas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    operations,
+    operations: withWatchOperations(operations, kinds),
     statusTypeName,
     authHeader: selection.authHeader ?? "authorization",
     source: selection.info,
   };
+}
+
+/**
+ * Adds, for each list that takes `watch`, its watch operation (`listNamespacedPod` -> `watchNamespacedPod`):
+ * the same path with `watch=true`, answered by a stream of events of the listed kind. It takes the list's
+ * query parameters but `watch`; the list keeps them all (a server still sees `?watch=true` on the list's path),
+ * and the client leaves the watch ones to the watch operation.
+ */
+function withWatchOperations(operations: OperationModel[], kinds: readonly KindModel[]): OperationModel[] {
+  const lists = operations.filter((op) => op.action === "list" && op.queryParams.some((p) => p.name === "watch"));
+  const unique = uniqueNames([...operations.map((op) => op.name), ...lists.map((op) => watchOperationName(op.name))]).slice(operations.length);
+  const watches = lists.map((list, i): OperationModel => {
+    list.watchedBy = unique[i]!;
+    return {
+      ...list,
+      name: unique[i]!,
+      action: "watchlist",
+      description: `Watches the objects \`${list.name}\` lists: each change to them as an event, until the server ends the watch (\`timeoutSeconds\`).`,
+      deprecated: false,
+      queryParams: list.queryParams.filter((p) => p.name !== "watch"),
+      responses: [{ status: 200, description: "OK", typeNames: [kinds[list.kind]!.typeName] }],
+      answer: "watch",
+      watchedBy: undefined,
+    };
+  });
+  return [...operations, ...watches].sort((a, b) => a.kind - b.kind || compareOperations(a, b));
 }
 
 /**
@@ -153,34 +199,6 @@ function nameRule(kind: GroupVersionKind): NameRule {
   return "subdomain";
 }
 
-type RefNamer = (ref: string, where: string) => string;
-
-/**
- * Swagger 2.0 schema -> OpenAPI 3 schema for openapi-typescript: refs renamed, int-or-string as a
- * union, deprecation read from the description. Extensions and examples are dropped.
- */
-function convertSchema(node: unknown, at: (string | number)[], refName: RefNamer): SchemaNode {
-  if (!isRecord(node)) return {};
-  const result: SchemaNode = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith("x-") || key === "example") continue;
-    if (key === "$ref" && typeof value === "string") result["$ref"] = `#/components/schemas/${refName(value, jsonPointer([...at, "$ref"]))}`;
-    else if (key === "properties" && isRecord(value)) {
-      // fromEntries defines own properties: a property named `__proto__` stays a property.
-      result[key] = Object.fromEntries(Object.keys(value).map((name) => [name, convertSchema(value[name], [...at, key, name], refName)]));
-    } else if ((key === "items" || key === "additionalProperties") && isRecord(value)) result[key] = convertSchema(value, [...at, key], refName);
-    else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) result[key] = value.map((v, i) => convertSchema(v, [...at, key, i], refName));
-    else if (key === "required" && Array.isArray(value)) result[key] = value.filter((v) => typeof v === "string");
-    else if (key === "type" || key === "format" || key === "description" || key === "enum" || key === "default" || key === "title" || key === "additionalProperties") result[key] = value;
-  }
-  if (result["format"] === "int-or-string" || node["x-kubernetes-int-or-string"] === true) {
-    delete result["type"];
-    result["oneOf"] = [{ type: "integer" }, { type: "string" }];
-  }
-  if (typeof result["description"] === "string" && DEPRECATED_TEXT.test(result["description"])) result["deprecated"] = true;
-  return result;
-}
-
 function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, statusTypeName: string | undefined, origin: string): OperationModel {
   const at = ["paths", op.path, op.method];
   const pathOrder = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
@@ -192,6 +210,7 @@ function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, 
   }
   const bodyParameter = op.parameters.find((p) => p["in"] === "body");
   const body = bodyParameter ? buildBody(bodyParameter, [...at, "parameters"], refName) : undefined;
+  const responses = buildResponses(op.operation["responses"], [...at, "responses"], refName, statusTypeName);
   const consumes = Array.isArray(op.operation["consumes"]) ? op.operation["consumes"].filter((c): c is string => typeof c === "string") : [];
   return {
     operationId: op.operationId,
@@ -201,12 +220,14 @@ function buildOperation(op: SelectedOperation, name: string, refName: RefNamer, 
     path: op.path,
     action: op.action,
     description: typeof op.operation["description"] === "string" ? op.operation["description"] : undefined,
-    deprecated: op.operation["deprecated"] === true || (typeof op.operation["description"] === "string" && DEPRECATED_TEXT.test(op.operation["description"])),
+    deprecated: op.operation["deprecated"] === true || saysDeprecated(op.operation["description"]),
     pathParams: pathOrder.map((placeholder) => parameters.find((p) => p.in === "path" && p.name === placeholder)!),
     queryParams: parameters.filter((p) => p.in === "query").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     body,
     patchTypes: op.method === "patch" ? orderPatchTypes(consumes) : [],
-    responses: buildResponses(op.operation["responses"], [...at, "responses"], refName, statusTypeName),
+    responses,
+    answer: responses.some((r) => r.typeNames.includes("string")) ? "text" : "json",
+    watchedBy: undefined,
   };
 }
 

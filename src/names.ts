@@ -117,6 +117,16 @@ export function operationNames(operations: ReadonlyArray<{ operationId: string; 
   return uniqueNames(short.map((name, i) => (uses.get(name)! > 1 ? identifierOf(operations[i]!.operationId) : name)));
 }
 
+/**
+ * The watch operation of a list: `listNamespacedPod` -> `watchNamespacedPod`, `listCoreV1NamespacedEvent` ->
+ * `watchCoreV1NamespacedEvent`. The deprecated `/watch/` operations had these names; their watch functions
+ * now serve the list's path with `watch=true`, as kubectl and the official clients watch.
+ */
+export function watchOperationName(listName: string): string {
+  const rest = listName.startsWith("list") ? listName.slice(4) : listName;
+  return `watch${rest[0]?.toUpperCase() ?? ""}${rest.slice(1)}`;
+}
+
 /** Gives each name a numeric suffix from its second use on, so `a, a, b` becomes `a, a2, b`. */
 export function uniqueNames(names: readonly string[]): string[] {
   const used = new Set<string>();

@@ -47,12 +47,12 @@ export class Renderer {
    */
   render(selection: Selection, origin: string): Rendered {
     let model = buildModel(selection, origin);
-    let files = this.#emit(model);
+    let files = this.#emit(model, selection);
     const declared = new Set(files.flatMap((f) => f.declared));
     const clash = model.schemas.some((s) => declared.has(s.name));
     if (clash) {
       model = buildModel(selection, origin, declared);
-      files = this.#emit(model);
+      files = this.#emit(model, selection);
     }
     return {
       files: files.map(({ declared: _, ...file }) => file),
@@ -70,8 +70,8 @@ export class Renderer {
   }
 
   /** The files with their outlines; `declared`: what each declares that a model may not take. */
-  #emit(model: ApiModel): Array<RenderedFile & { declared: string[] }> {
-    return emitAll(model, this.#templates, this.#options).map((file) => {
+  #emit(model: ApiModel, selection: Selection): Array<RenderedFile & { declared: string[] }> {
+    return emitAll(model, this.#templates, { ...this.#options, selection }).map((file) => {
       const { declared, statementStarts } = outlineModule(file.name, file.content);
       return { ...file, statementStarts, declared: file.userOwned || file.name === "models.ts" ? [] : [...declared] };
     });

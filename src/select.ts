@@ -182,12 +182,15 @@ function selectOperations(document: SwaggerDocument, gvks: readonly GroupVersion
       const declared = readGvkExtension(operation["x-kubernetes-group-version-kind"]);
       const kind = gvks.findIndex((gvk) => declared.some((g) => sameGvk(g, gvk)));
       if (kind === -1) continue;
+      const action = typeof operation["x-kubernetes-action"] === "string" ? operation["x-kubernetes-action"] : method;
+      // The deprecated one-shot forms under /watch/: the lists' watch operations (model.ts) replace them.
+      if (action === "watch" || action === "watchlist") continue;
       const pointer = ["paths", path, method];
       selected.push({
         operationId: typeof operation["operationId"] === "string" ? operation["operationId"] : `${method}${path}`,
         method,
         path,
-        action: typeof operation["x-kubernetes-action"] === "string" ? operation["x-kubernetes-action"] : method,
+        action,
         kind,
         operation,
         parameters: mergeParameters(document, item["parameters"], operation["parameters"], pointer, origin),
@@ -197,13 +200,16 @@ function selectOperations(document: SwaggerDocument, gvks: readonly GroupVersion
   return selected.sort((a, b) => a.kind - b.kind || compareOperations(a, b));
 }
 
+/** What orders operations. */
+type OrderedOperation = Pick<SelectedOperation, "action" | "path" | "method">;
+
 /** Fixed verb order, namespaced paths first, then by path: the order the reference docs use. */
-function compareOperations(a: SelectedOperation, b: SelectedOperation): number {
-  const rank = (op: SelectedOperation) => {
+export function compareOperations(a: OrderedOperation, b: OrderedOperation): number {
+  const rank = (op: OrderedOperation) => {
     const i = ACTION_ORDER.indexOf(op.action);
     return i === -1 ? ACTION_ORDER.length : i;
   };
-  const namespaced = (op: SelectedOperation) => (op.path.includes("{namespace}") ? 0 : 1);
+  const namespaced = (op: OrderedOperation) => (op.path.includes("{namespace}") ? 0 : 1);
   return rank(a) - rank(b) || namespaced(a) - namespaced(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || (a.method < b.method ? -1 : 1);
 }
 
@@ -264,18 +270,24 @@ function findAuthHeader(document: SwaggerDocument): string | undefined {
  */
 function collectRefs(document: SwaggerDocument, roots: string[], operations: SelectedOperation[], origin: string): Set<string> {
   const found = new Set<string>();
-  const stack: Array<{ value: unknown; at: (string | number)[] }> = roots.map((ref) => ({ value: { $ref: ref }, at: [] }));
+  const stack: Array<{ value: unknown; at: (string | number)[]; names?: boolean }> = roots.map((ref) => ({ value: { $ref: ref }, at: [] }));
   for (const op of operations) {
     op.parameters.forEach((p, i) => stack.push({ value: p["schema"], at: ["paths", op.path, op.method, "parameters", i, "schema"] }));
     stack.push({ value: op.operation["responses"], at: ["paths", op.path, op.method, "responses"] });
   }
   while (stack.length) {
-    const { value, at } = stack.pop()!;
+    const { value, at, names } = stack.pop()!;
     if (Array.isArray(value)) {
       value.forEach((v, i) => stack.push({ value: v, at: [...at, i] }));
       continue;
     }
     if (!isRecord(value)) continue;
+    if (names) {
+      // Under `properties` every key is a property name, not a keyword: `x-kubernetes-validations`,
+      // `default` and `enum` of JSONSchemaProps are properties whose schemas hold refs.
+      for (const [key, child] of Object.entries(value)) stack.push({ value: child, at: [...at, key] });
+      continue;
+    }
     for (const [key, child] of Object.entries(value)) {
       if (key === "$ref" && typeof child === "string") {
         const name = definitionNameOf(child, jsonPointer([...at, "$ref"]), origin);
@@ -285,7 +297,7 @@ function collectRefs(document: SwaggerDocument, roots: string[], operations: Sel
         found.add(name);
         stack.push({ value: target, at: ["definitions", name] });
       } else if (key !== "example" && key !== "default" && key !== "enum" && !key.startsWith("x-")) {
-        stack.push({ value: child, at: [...at, key] });
+        stack.push({ value: child, at: [...at, key], names: key === "properties" || key === "patternProperties" || key === "definitions" });
       }
     }
   }

@@ -74,8 +74,12 @@ function readOperations(client: SourceFile, table: Map<string, { method: string;
   const result: Record<string, OperationSurface> = {};
   for (const method of client.getInterface("Client")?.getMethods() ?? []) {
     const name = method.getName();
+    if (Object.hasOwn(result, name)) continue; // An overload (a followed log): the first one says it.
     const paramsType = method.getParameters()[0]?.getTypeNode()?.getText();
-    const paramsInterface = paramsType ? client.getInterface(paramsType) : undefined;
+    // `XParams`, `XParams & { follow: true }`, or a patch's `type XParams = XTarget & PatchRequest<...>`.
+    const named = paramsType?.match(/^\w+/)?.[0];
+    const alias = named ? client.getTypeAlias(named)?.getTypeNode()?.getText().match(/^\w+/)?.[0] : undefined;
+    const paramsInterface = named ? client.getInterface(alias ?? named) : undefined;
     const returnType = typeText(method.getReturnTypeNode()?.getText() ?? "");
     const result_ = /ApiResponse<(.*),[^,]*>>$/.exec(returnType)?.[1] ?? returnType;
     result[name] = {

@@ -4,7 +4,8 @@ import { BUILTIN_TEMPLATE_DIR } from "./template-sources.js";
 
 /** What `--watch` watches and runs. */
 export interface WatchOptions {
-  spec: string;
+  /** The spec files (several documents are watched together). */
+  specs: readonly string[];
   templates: string | undefined;
   /** One regeneration; it reports its own outcome (and must not throw for bad input). */
   run: () => Promise<void>;
@@ -14,12 +15,12 @@ export interface WatchOptions {
 }
 
 /**
- * Runs once, then again whenever the spec file or a template changes (debounced, never two runs at once),
- * until SIGINT or SIGTERM; resolves when it has stopped. The spec's folder is watched rather than the file,
- * so editors that replace the file on save are seen too.
+ * Runs once, then again whenever a spec file or a template changes (debounced, never two runs at once),
+ * until SIGINT or SIGTERM; resolves when it has stopped. The specs' folders are watched rather than the
+ * files, so editors that replace a file on save are seen too.
  */
 export async function watchAndRegenerate(options: WatchOptions): Promise<void> {
-  const specPath = resolve(options.spec);
+  const specPaths = new Set(options.specs.map((spec) => resolve(spec)));
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -41,10 +42,12 @@ export async function watchAndRegenerate(options: WatchOptions): Promise<void> {
       }
     });
   };
-  watchers.push(watch(dirname(specPath), (_event, file) => (file === null || resolve(dirname(specPath), file.toString()) === specPath) && trigger()));
+  for (const dir of new Set([...specPaths].map((path) => dirname(path)))) {
+    watchers.push(watch(dir, (_event, file) => (file === null || specPaths.has(resolve(dir, file.toString()))) && trigger()));
+  }
   for (const dir of [BUILTIN_TEMPLATE_DIR, options.templates]) if (dir) watchers.push(watch(dir, (_event, file) => (file === null || file.toString().endsWith(".hbs")) && trigger()));
   await options.run();
-  options.log(`watching ${options.spec}${options.templates ? ` and ${options.templates}` : ""} (Ctrl-C to stop)`);
+  options.log(`watching ${options.specs.join(", ")}${options.templates ? ` and ${options.templates}` : ""} (Ctrl-C to stop)`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);

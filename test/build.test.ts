@@ -7,7 +7,7 @@ import { MANIFEST_NAME } from "../src/manifest.js";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, realSpecs, runCli, tempDir } from "./helpers/run.js";
 import { addBindingOperation, writeVariant } from "./helpers/spec-variants.js";
 
-const RUNTIME = ["api-error", "client", "json-scan", "kubeconfig", "node", "query", "request-body", "retry", "router", "server", "status", "table", "validate", "yaml-subset"].map((m) => `runtime/${m}.ts`);
+const RUNTIME = ["answer", "api-error", "body-checks", "bounded-fetch", "client", "informer", "json-scan", "kubeconfig", "negotiate", "node", "patch", "path-params", "query", "request-body", "request-info", "retry", "router", "server", "status", "stream", "table-answer", "table", "validate", "watch", "yaml-subset", "yaml-write"].map((m) => `runtime/${m}.ts`);
 const GENERATED = ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 
 /** Sets every file's mtime into the past, so that a rewrite is visible even within the same second. */
@@ -257,7 +257,7 @@ describe("configuration", () => {
     writeFileSync(join(cwd, "gen-binding.config.json"), JSON.stringify({ spec: EXAMPLE_SPEC, outDir: "x" }));
     const result = runCli([], { cwd });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`gen-binding: ${join(cwd, "gen-binding.config.json")}: unknown setting "outDir" (known: spec, out, templates, handlers, kinds, kind, emit, failOnBreaking, report)\n`);
+    expect(result.stderr).toBe(`gen-binding: ${join(cwd, "gen-binding.config.json")}: unknown setting "outDir" (known: spec, specs, out, templates, handlers, kinds, kind, emit, failOnBreaking, report)\n`);
   });
 });
 

@@ -164,6 +164,90 @@ describe("buildModel", () => {
     ]);
   });
 
+  it("follows a $ref under a property whose name starts with x- or is a keyword (JSONSchemaProps x-kubernetes-validations, default, enum)", () => {
+    const doc = spec((d) => {
+      d.definitions["io.k8s.api.core.v1.ObjectReference"].properties = {
+        "x-kubernetes-validations": { type: "array", items: { $ref: "#/definitions/x.v1.ValidationRule" } },
+        default: { $ref: "#/definitions/x.v1.JSON" },
+        enum: { type: "array", items: { $ref: "#/definitions/x.v1.JSON" } },
+      };
+      d.definitions["x.v1.ValidationRule"] = { type: "object", required: ["rule"], properties: { rule: { type: "string" } } };
+      d.definitions["x.v1.JSON"] = { description: "any JSON value" };
+    });
+    const model = buildModel(select(doc));
+    expect(model.schemas.map((s) => s.name)).toEqual(expect.arrayContaining(["ModelJSON", "JsonValue", "ValidationRule"]));
+    expect(model.schemas.find((s) => s.name === "ObjectReference")!.schema["properties"]).toEqual({
+      "x-kubernetes-validations": { type: "array", items: { $ref: "#/components/schemas/ValidationRule" } },
+      default: { $ref: "#/components/schemas/ModelJSON" },
+      enum: { type: "array", items: { $ref: "#/components/schemas/ModelJSON" } },
+    });
+    expect(model.schemas.find((s) => s.name === "ModelJSON")!.schema).toEqual({ description: "any JSON value", $ref: "#/components/schemas/JsonValue" });
+  });
+
+  it("types an object without properties as an object of JSON values, and declares JsonValue only when used", () => {
+    expect(buildModel(select(spec())).schemas.map((s) => s.name)).not.toContain("JsonValue");
+    const doc = spec((d) => (d.definitions["io.k8s.api.core.v1.ObjectReference"].properties.fieldsV1 = { type: "object" }));
+    const reference = buildModel(select(doc)).schemas.find((s) => s.name === "ObjectReference")!;
+    expect((reference.schema["properties"] as any).fieldsV1).toEqual({ type: "object", additionalProperties: { $ref: "#/components/schemas/JsonValue" } });
+  });
+
+  it("regression (property test): a required timestamp is a plain Time, an optional one may be null (the zero time marshals as null)", () => {
+    const doc = spec((d) => {
+      d.definitions["io.k8s.api.core.v1.ObjectReference"] = {
+        type: "object",
+        required: ["eventTime"],
+        properties: { eventTime: { $ref: "#/definitions/meta.v1.Time" }, lastProbeTime: { $ref: "#/definitions/meta.v1.Time", description: "when" } },
+      };
+      d.definitions["meta.v1.Time"] = { type: "string", format: "date-time" };
+    });
+    const model = buildModel(select(doc));
+    expect(model.schemas.find((s) => s.name === "ObjectReference")!.schema["properties"]).toEqual({
+      eventTime: { $ref: "#/components/schemas/Time" },
+      lastProbeTime: { description: "when", allOf: [{ $ref: "#/components/schemas/Time" }], nullable: true },
+    });
+    expect(model.schemas.find((s) => s.name === "Time")!.schema).toEqual({ type: "string", format: "date-time" });
+  });
+
+  it("gives a kind's apiVersion and kind as literals (every GVK of a shared definition), beside the schema", () => {
+    const doc = spec((d) => {
+      d.definitions["io.k8s.api.core.v1.Binding"].properties.apiVersion = { type: "string" };
+      d.definitions["io.k8s.api.core.v1.Binding"].properties.kind = { type: "string" };
+      d.definitions["io.k8s.api.core.v1.Binding"]["x-kubernetes-group-version-kind"].push({ group: "x.k8s.io", version: "v2", kind: "Binding" });
+    });
+    const binding = buildModel(select(doc, "core/v1/Binding")).schemas.find((s) => s.name === "Binding")!;
+    expect(binding.literals).toEqual({ apiVersion: ["v1", "x.k8s.io/v2"], kind: ["Binding"] });
+    expect((binding.schema["properties"] as any).apiVersion).toEqual({ type: "string" });
+  });
+
+  it.each([
+    ["The phase.\n\nPossible enum values:\n - `\"Unknown\"` means nothing. Deprecated: It isn't being set since 2015.", false],
+    ["deprecated indicates this version of the custom resource API is deprecated.", false],
+    ["Deprecated: use spec.x instead.", true],
+    ["Binding ties one object to another. Deprecated in 1.7, please use the bindings subresource of pods instead.", true],
+    ["DEPRECATED - this field is ignored.", true],
+    ["Deprecated. Not all kubelets will set this field.", true],
+  ])("regression: %j is deprecated: %s", (description, deprecated) => {
+    const doc = spec((d) => (d.definitions["io.k8s.api.core.v1.ObjectReference"].properties.phase = { type: "string", description }));
+    const reference = buildModel(select(doc)).schemas.find((s) => s.name === "ObjectReference")!;
+    expect((reference.schema["properties"] as any).phase.deprecated === true).toBe(deprecated);
+  });
+
+  it("gives each list that takes watch a watch operation on its path, and drops the deprecated /watch/ operations", () => {
+    const doc = spec((d) => {
+      d.paths["/api/v1/namespaces/{namespace}/pods"].get.parameters = [{ name: "watch", in: "query", type: "boolean" }, { name: "allowWatchBookmarks", in: "query", type: "boolean" }];
+      d.paths["/api/v1/watch/namespaces/{namespace}/pods"] = {
+        get: { operationId: "watchCoreV1NamespacedPodList", responses: { "200": { description: "OK" } }, "x-kubernetes-action": "watchlist", "x-kubernetes-group-version-kind": { group: "", version: "v1", kind: "Pod" } },
+      };
+    });
+    const operations = buildModel(select(doc, "Pod")).operations;
+    expect(operations.map((o) => [o.name, o.action, o.path, o.answer, o.queryParams.map((p) => p.name).join(",")])).toEqual([
+      ["listNamespacedPod", "list", "/api/v1/namespaces/{namespace}/pods", "json", "allowWatchBookmarks,watch"],
+      ["watchNamespacedPod", "watchlist", "/api/v1/namespaces/{namespace}/pods", "watch", "allowWatchBookmarks"],
+    ]);
+    expect(operations[0]!.watchedBy).toBe("watchNamespacedPod");
+    expect(operations[1]!.responses).toEqual([{ status: 200, description: "OK", typeNames: ["Pod"] }]);
+  });
+
   it("maps int-or-string to a union", () => {
     const doc = spec((d) => (d.definitions["io.k8s.api.core.v1.ObjectReference"].properties.port = { type: "string", format: "int-or-string" }));
     const reference = buildModel(select(doc)).schemas.find((s) => s.name === "ObjectReference")!;
@@ -202,7 +286,7 @@ describe("parseDocument", () => {
     ["", /./],
     ["{", /^x\.json: not valid JSON at line 1, column 2/],
     ["[1]", /^x\.json: not a Swagger\/OpenAPI document \(the top level is an array, not an object\)$/],
-    ['{"openapi":"3.0.0"}', /^x\.json: OpenAPI 3\.0\.0 documents are not supported; use the Swagger 2\.0 document/],
+    ['{"openapi":"3.0.0"}', /^x\.json: #\/paths is missing; a Kubernetes document has an object there$/],
     ['{"hello":1}', /^x\.json: not a Swagger 2\.0 document \(no "swagger" field; expected "swagger": "2\.0"\)$/],
     ["a: [", /^x\.json: neither JSON nor valid YAML at line 1/],
   ])("rejects %j with a clear message", (text, want) => {

@@ -50,10 +50,16 @@ export interface AzureFileVolumeSource {
 
 /** @description Assigns one object to another; a scheduler posts one to place a pod on a node. */
 export interface Binding {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Binding. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Binding.
+   * @enum {string}
+   */
+  kind?: "Binding";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description The object to bind to, normally a Node given by apiVersion v1, kind Node and its name. */
@@ -266,7 +272,7 @@ export interface ContainerState {
 
 /** @description Details of a container that is running. */
 export interface ContainerStateRunning {
-  startedAt?: Time;
+  startedAt?: Time | null;
 }
 
 /** @description Details of a container that has stopped. */
@@ -274,12 +280,12 @@ export interface ContainerStateTerminated {
   containerID?: string;
   /** Format: int32 */
   exitCode: number;
-  finishedAt?: Time;
+  finishedAt?: Time | null;
   message?: string;
   reason?: string;
   /** Format: int32 */
   signal?: number;
-  startedAt?: Time;
+  startedAt?: Time | null;
 }
 
 /** @description Details of a container that has not started yet. */
@@ -408,8 +414,71 @@ export interface DaemonEndpoint {
 
 /** @description Options that go with a delete request. */
 export interface DeleteOptions {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?:
+    | "admission.k8s.io/v1"
+    | "admission.k8s.io/v1beta1"
+    | "admissionregistration.k8s.io/v1"
+    | "admissionregistration.k8s.io/v1alpha1"
+    | "admissionregistration.k8s.io/v1beta1"
+    | "apiextensions.k8s.io/v1"
+    | "apiextensions.k8s.io/v1beta1"
+    | "apiregistration.k8s.io/v1"
+    | "apiregistration.k8s.io/v1beta1"
+    | "apps/v1"
+    | "apps/v1beta1"
+    | "apps/v1beta2"
+    | "authentication.k8s.io/v1"
+    | "authentication.k8s.io/v1alpha1"
+    | "authentication.k8s.io/v1beta1"
+    | "authorization.k8s.io/v1"
+    | "authorization.k8s.io/v1beta1"
+    | "autoscaling/v1"
+    | "autoscaling/v2"
+    | "batch/v1"
+    | "batch/v1beta1"
+    | "certificates.k8s.io/v1"
+    | "certificates.k8s.io/v1alpha1"
+    | "certificates.k8s.io/v1beta1"
+    | "coordination.k8s.io/v1"
+    | "coordination.k8s.io/v1alpha2"
+    | "coordination.k8s.io/v1beta1"
+    | "discovery.k8s.io/v1"
+    | "discovery.k8s.io/v1beta1"
+    | "events.k8s.io/v1"
+    | "events.k8s.io/v1beta1"
+    | "extensions/v1beta1"
+    | "flowcontrol.apiserver.k8s.io/v1"
+    | "flowcontrol.apiserver.k8s.io/v1beta1"
+    | "flowcontrol.apiserver.k8s.io/v1beta2"
+    | "flowcontrol.apiserver.k8s.io/v1beta3"
+    | "imagepolicy.k8s.io/v1alpha1"
+    | "internal.apiserver.k8s.io/v1alpha1"
+    | "networking.k8s.io/v1"
+    | "networking.k8s.io/v1beta1"
+    | "node.k8s.io/v1"
+    | "node.k8s.io/v1alpha1"
+    | "node.k8s.io/v1beta1"
+    | "policy/v1"
+    | "policy/v1beta1"
+    | "rbac.authorization.k8s.io/v1"
+    | "rbac.authorization.k8s.io/v1alpha1"
+    | "rbac.authorization.k8s.io/v1beta1"
+    | "resource.k8s.io/v1"
+    | "resource.k8s.io/v1alpha3"
+    | "resource.k8s.io/v1beta1"
+    | "resource.k8s.io/v1beta2"
+    | "scheduling.k8s.io/v1"
+    | "scheduling.k8s.io/v1alpha2"
+    | "scheduling.k8s.io/v1beta1"
+    | "storage.k8s.io/v1"
+    | "storage.k8s.io/v1alpha1"
+    | "storage.k8s.io/v1beta1"
+    | "storagemigration.k8s.io/v1beta1"
+    | "v1";
   /** @description Set to ["All"] to check the deletion without carrying it out. */
   dryRun?: string[];
   /**
@@ -419,8 +488,11 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   /** @description Remove an object that cannot be read back from storage; risky, and needs a permission of its own. */
   ignoreStoreReadErrorWithClusterBreakingPotential?: boolean;
-  /** @description The object's type: DeleteOptions. */
-  kind?: string;
+  /**
+   * @description The object's type: DeleteOptions.
+   * @enum {string}
+   */
+  kind?: "DeleteOptions";
   /**
    * @deprecated
    * @description Deprecated: use propagationPolicy. When true, dependents are orphaned; when false, they are deleted.
@@ -538,7 +610,9 @@ export interface FCVolumeSource {
 }
 
 /** @description A set of fields, in the JSON shape the server uses to track who owns which field. */
-export type FieldsV1 = Record<string, unknown>;
+export interface FieldsV1 {
+  [key: string]: JsonValue;
+}
 
 /** @description Picks one key of an env-style file kept in a volume. */
 export interface FileKeySelector {
@@ -673,6 +747,17 @@ export interface ImageVolumeStatus {
  * @description A value that is either a 32-bit integer or a string.
  */
 export type IntOrString = number | string;
+
+/** @description Any JSON value: where the API document says nothing about a value's shape. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | {
+      [key: string]: JsonValue;
+    };
 
 /** @description Puts the value of one key at a chosen file path in the volume. */
 export interface KeyToPath {
@@ -834,7 +919,7 @@ export interface ManagedFieldsEntry {
   /** @description The subresource through which the fields were written; empty for the main resource. */
   subresource?: string;
   /** @description When the manager last changed these fields. */
-  time?: Time;
+  time?: Time | null;
 }
 
 /** @description An NFS export mounted into a pod. */
@@ -846,10 +931,16 @@ export interface NFSVolumeSource {
 
 /** @description A worker machine of the cluster on which pods run. */
 export interface Node {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Node. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Node.
+   * @enum {string}
+   */
+  kind?: "Node";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description How the node is set up. */
@@ -884,9 +975,9 @@ export interface NodeAllocatableResourceClaimStatus {
 /** @description One aspect of a node's health, such as Ready or MemoryPressure. */
 export interface NodeCondition {
   /** @description When the condition was last reported. */
-  lastHeartbeatTime?: Time;
+  lastHeartbeatTime?: Time | null;
   /** @description When status last changed. */
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   /** @description A message for people about the last change. */
   message?: string;
   /** @description A CamelCase word for the last change. */
@@ -922,12 +1013,18 @@ export interface NodeFeatures {
 
 /** @description A page of Node objects. */
 export interface NodeList {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
   /** @description The nodes of this page. */
   items: Node[];
-  /** @description The object's type: NodeList. */
-  kind?: string;
+  /**
+   * @description The object's type: NodeList.
+   * @enum {string}
+   */
+  kind?: "NodeList";
   /** @description Paging and version information of the list. */
   metadata?: ListMeta;
 }
@@ -1074,14 +1171,14 @@ export interface ObjectMeta {
     [key: string]: string;
   };
   /** @description When the server created the object; set by the server, read-only. */
-  creationTimestamp?: Time;
+  creationTimestamp?: Time | null;
   /**
    * Format: int64
    * @description Seconds the object still has before it is removed, once its deletion was asked for; read-only.
    */
   deletionGracePeriodSeconds?: number;
   /** @description When the object will be, or was, removed; set when someone asks to delete it, read-only. */
-  deletionTimestamp?: Time;
+  deletionTimestamp?: Time | null;
   /** @description Names of cleanup steps that must finish, each removed by whoever owns it, before the object goes away. */
   finalizers?: string[];
   /** @description A prefix from which the server makes a unique name when name is empty. */
@@ -1149,7 +1246,9 @@ export interface OwnerReference {
 }
 
 /** @description A patch body; the request's Content-Type says which patch format it is in. */
-export type Patch = Record<string, unknown>;
+export interface Patch {
+  [key: string]: JsonValue;
+}
 
 /** @description What storage a claim asks for. */
 export interface PersistentVolumeClaimSpec {
@@ -1185,10 +1284,16 @@ export interface PhotonPersistentDiskVolumeSource {
 
 /** @description One or more containers scheduled together onto one node, sharing its network and storage. */
 export interface Pod {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
-  /** @description The object's type: Pod. */
-  kind?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
+  /**
+   * @description The object's type: Pod.
+   * @enum {string}
+   */
+  kind?: "Pod";
   /** @description Standard object metadata: name, namespace, labels and the rest. */
   metadata?: ObjectMeta;
   /** @description What the pod should run, and where. */
@@ -1236,9 +1341,9 @@ export interface PodCertificateProjection {
 /** @description One aspect of a pod's state, such as PodScheduled or Ready. */
 export interface PodCondition {
   /** @description When the condition was last checked. */
-  lastProbeTime?: Time;
+  lastProbeTime?: Time | null;
   /** @description When status last changed. */
-  lastTransitionTime?: Time;
+  lastTransitionTime?: Time | null;
   /** @description A message for people about the last change. */
   message?: string;
   /**
@@ -1280,12 +1385,18 @@ export interface PodIP {
 
 /** @description A page of Pod objects. */
 export interface PodList {
-  /** @description Group and version of the schema this object follows, such as v1. */
-  apiVersion?: string;
+  /**
+   * @description Group and version of the schema this object follows, such as v1.
+   * @enum {string}
+   */
+  apiVersion?: "v1";
   /** @description The pods of this page. */
   items: Pod[];
-  /** @description The object's type: PodList. */
-  kind?: string;
+  /**
+   * @description The object's type: PodList.
+   * @enum {string}
+   */
+  kind?: "PodList";
   /** @description Paging and version information of the list. */
   metadata?: ListMeta;
 }
@@ -1516,7 +1627,7 @@ export interface PodStatus {
   /** @description Resources actually given to the pod as a whole. */
   resources?: ResourceRequirements;
   /** @description When the kubelet accepted the pod, before any image was pulled. */
-  startTime?: Time;
+  startTime?: Time | null;
 }
 
 /** @description A Portworx volume mounted into a pod. */
@@ -1592,9 +1703,6 @@ export interface RBDVolumeSource {
   secretRef?: LocalObjectReference;
   user?: string;
 }
-
-/** @description An embedded object of any kind. */
-export type RawExtension = Record<string, unknown>;
 
 /** @description Refers, from a container, to one of the pod's resource claims. */
 export interface ResourceClaim {
@@ -1815,7 +1923,7 @@ export interface Taint {
   /** @description The taint's key. */
   key: string;
   /** @description When a NoExecute taint was added. */
-  timeAdded?: Time;
+  timeAdded?: Time | null;
   /** @description The taint's value. */
   value?: string;
 }
@@ -2056,14 +2164,6 @@ export interface VsphereVirtualDiskVolumeSource {
   storagePolicyID?: string;
   storagePolicyName?: string;
   volumePath: string;
-}
-
-/** @description One change seen by a watch. */
-export interface WatchEvent {
-  /** @description The object after the change: its last state for DELETED, a Status for ERROR, only its resource version for BOOKMARK. */
-  object: RawExtension;
-  /** @description What happened: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
-  type: string;
 }
 
 /** @description A pod affinity term with a weight the scheduler adds to a node's score when it holds. */

@@ -180,6 +180,11 @@ export function createHandlers(store: ClusterStore): Handlers {
         "watchPodListForAllNamespaces is not implemented yet",
       );
     },
+    async watchPodForAllNamespaces(request, context) {
+      void request;
+      void context;
+      return statusAnswer(501, "NotImplemented", "watchPodForAllNamespaces is not implemented yet");
+    },
   };
   return handlers;
 }

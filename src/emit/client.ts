@@ -1,14 +1,14 @@
 import type { ApiModel } from "../model.js";
 import type { Templates } from "../templates.js";
 import type { OperationView } from "./views.js";
-import { referencedTypes } from "./views.js";
+import { clientReferencedTypes } from "./views.js";
 
 /** `client.ts`: view model for `templates/client.ts.hbs`. */
 export function emitClient(model: ApiModel, views: readonly OperationView[], templates: Templates, header: string, kinds: string): string {
   return templates.render("client.ts", {
     header,
     kinds,
-    modelImports: referencedTypes(model, views).join(", "),
+    modelImports: clientReferencedTypes(model, views).join(", "),
     usesQueryParameters: views.some((op) => op.clientExtends !== ""),
     statusType: model.statusTypeName,
     operations: views,

@@ -29,7 +29,7 @@ export function emitModels(model: ApiModel): string {
 }
 
 function declare(schema: SchemaModel, ctx: GlobalContext): TypeScript.Statement {
-  const type = transformSchemaObject(withCommentText(schema.schema) as SchemaObject, { path: `${REF_PREFIX}${schema.name}`, ctx });
+  const type = transformSchemaObject(withCommentText(withLiterals(schema)) as SchemaObject, { path: `${REF_PREFIX}${schema.name}`, ctx });
   const exported = [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)];
   const declaration = ts.isTypeLiteralNode(type)
     ? ts.factory.createInterfaceDeclaration(exported, schema.name, undefined, undefined, type.members)
@@ -38,6 +38,14 @@ function declare(schema: SchemaModel, ctx: GlobalContext): TypeScript.Statement 
   const { description, deprecated, format, title } = withCommentText(schema.schema);
   addJSDocComment({ description, deprecated, format, title }, declaration);
   return declaration;
+}
+
+/** The schema with `apiVersion` and `kind` narrowed to the kind's own values (`"v1"`, `"Binding"`). */
+function withLiterals({ schema, literals }: SchemaModel): SchemaNode {
+  if (!literals) return schema;
+  const properties = schema["properties"] as Record<string, SchemaNode>;
+  const narrowed = { ...properties, apiVersion: { ...properties["apiVersion"], enum: literals.apiVersion }, kind: { ...properties["kind"], enum: literals.kind } };
+  return { ...schema, properties: narrowed };
 }
 
 /** The texts openapi-typescript puts in JSDoc. */

@@ -37,6 +37,7 @@ function apiTable(model: ApiModel, catalog: ReadonlyMap<string, ParameterModel>)
       query,
       body: op.body ? { type: op.body.typeName, required: op.body.required, contentTypes: op.patchTypes.length ? op.patchTypes : undefined } : undefined,
       status: defaultStatus(op),
+      answer: op.answer === "json" ? undefined : op.answer,
     };
   }
   return {

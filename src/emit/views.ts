@@ -1,4 +1,5 @@
 import type { ApiModel, OperationModel, ParameterModel } from "../model.js";
+import { PATCH_MEDIA_TYPES } from "../runtime/patch.js";
 import { docComment, propertyKey, stringLiteral } from "./text.js";
 
 /** One parameter as the client and the routes declare it. */
@@ -36,8 +37,23 @@ export interface OperationView {
   statusType: string;
   /** Status a handler answers with when it sets none. */
   defaultStatus: number;
-  patchTypeUnion: string;
+  /** The interface of the client's params: `XParams`, or for a patch `XTarget` (all but the body). */
+  paramsInterface: string;
+  /** A watch operation: the client gives its events as they arrive. */
+  isWatch: boolean;
+  /** The type of a watch's objects (`Pod`). */
+  itemType: string;
+  /** A text answer that a `follow: true` call streams (pod logs). */
+  follows: boolean;
+  /** A patch: the type it patches, and the union of the patch types it takes (`"merge" | "json"`). */
+  patch: { target: string; types: string } | undefined;
 }
+
+/** The patch type of each media type a PATCH body may be sent as: the runtime's table, read backwards. */
+const PATCH_TYPES: Record<string, string> = Object.fromEntries(Object.entries(PATCH_MEDIA_TYPES).map(([type, mediaType]) => [mediaType, type]));
+
+/** Query parameters that only make sense with `watch`: a list that has a watch operation leaves them to it. */
+const WATCH_ONLY_QUERY = new Set(["watch", "allowWatchBookmarks", "sendInitialEvents"]);
 
 const TS_TYPES: Record<ParameterModel["type"], string> = { string: "string", boolean: "boolean", integer: "number", number: "number" };
 
@@ -86,16 +102,19 @@ export function operationViews(model: ApiModel, catalog: ReadonlyMap<string, Par
     const resultTypes = [...new Set(op.responses.flatMap((r) => r.typeNames))];
     const statuses = op.responses.map((r) => r.status);
     const clientKeys = clientQueryKeys(op);
-    const clientPicked = op.queryParams.filter((p) => isCatalogued(p, catalog) && clientKeys.get(p.name) === p.name);
+    const clientParams = op.watchedBy ? op.queryParams.filter((p) => !WATCH_ONLY_QUERY.has(p.name)) : op.queryParams;
+    const clientPicked = clientParams.filter((p) => isCatalogued(p, catalog) && clientKeys.get(p.name) === p.name);
+    const patch = patchView(op);
+    const typeName = op.name[0]!.toUpperCase() + op.name.slice(1);
     const routePicked = op.queryParams.filter((p) => isCatalogued(p, catalog));
     const routeOwn = op.queryParams.filter((p) => !isCatalogued(p, catalog)).map((p) => parameterView(p));
     return {
       name: op.name,
-      typeName: op.name[0]!.toUpperCase() + op.name.slice(1),
+      typeName,
       doc: operationDoc(op, "  "),
       pathParams: op.pathParams.map((p) => parameterView(p)),
       clientExtends: clientPicked.length ? ` extends Pick<QueryParameters, ${clientPicked.map((p) => stringLiteral(p.name)).join(" | ")}>` : "",
-      clientQuery: op.queryParams.filter((p) => !clientPicked.includes(p)).map((p) => parameterView(p, clientKeys.get(p.name))),
+      clientQuery: clientParams.filter((p) => !clientPicked.includes(p)).map((p) => parameterView(p, clientKeys.get(p.name))),
       routeQueryType: routeQueryType(routePicked, routeOwn),
       hasBody: op.body !== undefined,
       bodyType: op.body?.typeName ?? "never",
@@ -103,9 +122,21 @@ export function operationViews(model: ApiModel, catalog: ReadonlyMap<string, Par
       resultType: resultTypes.length ? resultTypes.join(" | ") : "unknown",
       statusType: statuses.length ? statuses.join(" | ") : "number",
       defaultStatus: defaultStatus(op),
-      patchTypeUnion: op.patchTypes.map(stringLiteral).join(" | "),
+      paramsInterface: patch ? `${typeName}Target` : `${typeName}Params`,
+      isWatch: op.answer === "watch",
+      itemType: op.answer === "watch" ? (resultTypes[0] ?? "unknown") : "unknown",
+      follows: op.answer === "text" && op.queryParams.some((p) => p.name === "follow" && p.type === "boolean"),
+      patch,
     };
   });
+}
+
+/** What a patch operation patches: the object its answer is (`Pod`, `Scale`), else its kind's; and the patch types it takes. */
+function patchView(op: OperationModel): OperationView["patch"] {
+  const types = op.patchTypes.map((t) => PATCH_TYPES[t]).filter((t): t is string => t !== undefined);
+  if (op.method !== "PATCH" || types.length === 0) return undefined;
+  const target = op.responses.flatMap((r) => r.typeNames).find((name) => name !== "unknown" && name !== "string");
+  return { target: target ?? "unknown", types: [...new Set(types)].map(stringLiteral).join(" | ") };
 }
 
 /** The status a handler answers with when it sets none: 201 for creates that declare it, else 200 or the first 2xx. */
@@ -117,11 +148,11 @@ export function defaultStatus(op: OperationModel): number {
 
 /**
  * The client takes path parameters, the body and query parameters in one flat object, so a query parameter
- * named like another member (`body`, `contentType`, a path parameter) gets a `Query` suffix there; it is
+ * named like another member (`body`, `patchType`, a path parameter) gets a `Query` suffix there; it is
  * still sent under its own name. Returns wire name -> key.
  */
 export function clientQueryKeys(op: OperationModel): Map<string, string> {
-  const reserved = new Set([...op.pathParams.map((p) => p.name), ...(op.body ? ["body"] : []), ...(op.patchTypes.length ? ["contentType"] : [])]);
+  const reserved = new Set([...op.pathParams.map((p) => p.name), ...(op.body ? ["body"] : []), ...(op.patchTypes.length ? ["patchType"] : [])]);
   const taken = new Set([...reserved, ...op.queryParams.map((p) => p.name)]);
   const keys = new Map<string, string>();
   for (const param of op.queryParams) {
@@ -166,9 +197,24 @@ export function parameterView(parameter: ParameterModel, key = parameter.name): 
 
 /** The model type names the operations refer to, for the emitted `import type` line. */
 export function referencedTypes(model: ApiModel, views: readonly OperationView[]): string[] {
+  return knownTypes(model, views.flatMap((view) => [view.bodyType, view.resultType]));
+}
+
+/**
+ * The model type names the client refers to: a patch's body is typed from the object it patches, a watch's
+ * events from the object it watches.
+ */
+export function clientReferencedTypes(model: ApiModel, views: readonly OperationView[]): string[] {
+  return knownTypes(
+    model,
+    views.flatMap((view) => (view.patch ? [view.patch.target, view.resultType] : view.isWatch ? [view.itemType] : [view.bodyType, view.resultType])),
+  );
+}
+
+function knownTypes(model: ApiModel, types: readonly string[]): string[] {
   const known = new Set(model.schemas.map((s) => s.name));
   const names = new Set<string>([model.statusTypeName]);
-  for (const view of views) for (const part of `${view.bodyType} | ${view.resultType}`.split(" | ")) if (known.has(part)) names.add(part);
+  for (const type of types) for (const part of type.split(" | ")) if (known.has(part)) names.add(part);
   return [...names].sort();
 }
 

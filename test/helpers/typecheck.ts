@@ -1,5 +1,8 @@
-import { readdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import ts from "typescript";
 
 /** The strictest settings a user may compile the output with (tsconfig "strictest" plus the issue's flags). */
@@ -64,4 +67,21 @@ export function typecheckEntry(entry: string, mode: keyof typeof MODULE_SETTINGS
   const program = ts.createProgram({ rootNames: [entry], options });
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
   return { diagnostics, files: program.getSourceFiles().map((f) => f.fileName) };
+}
+
+/**
+ * {@link typecheckFolders} in a child process: the same check, without blocking the test worker for the
+ * minutes that hundreds of folders take (a blocked worker loses its RPC with vitest).
+ */
+export async function typecheckFoldersInChild(dirs: readonly string[], mode: keyof typeof MODULE_SETTINGS): Promise<string[]> {
+  const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)));
+  const work = mkdtempSync(join(tmpdir(), "typecheck-"));
+  try {
+    const input = join(work, "input.json");
+    writeFileSync(input, JSON.stringify({ files, options: { ...STRICTEST, ...MODULE_SETTINGS[mode] } }));
+    const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, "typecheck-child.mjs"), input], { maxBuffer: 256 * 1024 * 1024 });
+    return JSON.parse(stdout) as string[];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -1,13 +1,34 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/client.ts), never in an output: the next run would put it back.
-import { ApiError, describeFailure, excerpt } from "./api-error.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchWithinOrigin, readText } from "./bounded-fetch.js";
+import { ApiError, STATUS_MESSAGE_LIMIT, describeFailure, excerpt } from "./api-error.js";
+import { patchMediaType } from "./patch.js";
 import { type RetryOptions, retriesFor, retryDelay, sleep } from "./retry.js";
 import { isStatus } from "./status.js";
+import { type StreamInit, readChunks, textChunks } from "./stream.js";
 import { type ApiTable, type OperationSpec, queryParam } from "./table.js";
+import { type WatchEvent, watchEvents } from "./watch.js";
 
 export { ApiError } from "./api-error.js";
 export { isStatus } from "./status.js";
 export type { RetryOptions } from "./retry.js";
+export type { StreamInit } from "./stream.js";
+export type { WatchBookmark, WatchEvent } from "./watch.js";
+export type {
+  ApplyConfiguration,
+  JsonPatchOperation,
+  MergePatch,
+  PatchRequest,
+  PatchType,
+  StrategicMergePatch,
+} from "./patch.js";
+export {
+  type Informer,
+  type InformerEvent,
+  type InformerOptions,
+  listThenWatch,
+  objectKey,
+} from "./informer.js";
 
 /** How to reach the API server. */
 export interface ClientOptions {
@@ -26,6 +47,18 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retry failed attempts with backoff. Off unless given; see {@link RetryOptions}. */
   retry?: RetryOptions;
+  /**
+   * A stream (a watch, a followed log) has no whole-answer timeout (`timeoutMs` bounds only the wait for its
+   * status and headers) but fails when nothing arrives for this many milliseconds. Default: 300 000 for
+   * watches, none for logs (a quiet container says nothing for hours); `0` waits forever.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * The most bytes the client reads of one answer, and of one event of a watch (a watch as a whole may run
+   * on for ever). A larger one is not read on: the call fails with an `ApiError` naming the limit. Default
+   * 268 435 456 (256 MiB, about 50 000 pods in one list); page longer lists with `limit` and `continue`.
+   */
+  maxResponseBytes?: number;
 }
 
 /** A successful answer: the HTTP status and the parsed JSON body. */
@@ -46,6 +79,8 @@ export interface RequestSpec {
   query: Array<[string, unknown]>;
   body?: unknown;
   contentType?: string;
+  /** The answer is text (pod logs), not JSON. */
+  text?: boolean;
 }
 
 /**
@@ -53,13 +88,21 @@ export interface RequestSpec {
  * calls this with its table and gives the result its typed `Client` interface.
  */
 export function createClient<C>(table: ClientTable, options: ClientOptions): C {
-  const send = createTransport(options, table.authHeader);
+  const transport = createTransport(options, table.authHeader);
   const client: Record<string, unknown> = {};
   for (const name of Object.keys(table.operations)) {
     const operation = table.operations[name]!;
+    const spec = (params: Record<string, unknown> | undefined) =>
+      requestSpec(operation, params ?? {}, table);
+    let call: (params: Record<string, unknown> | undefined, init?: StreamInit) => unknown;
+    if (operation.answer === "watch")
+      call = (params, init) => transport.watch(() => spec(params), init);
     // async: a path value refused while building the request is a rejection too, like every failure.
-    const call = async (params: Record<string, unknown> | undefined, init?: RequestInit) =>
-      send(requestSpec(operation, params ?? {}, table), init);
+    else
+      call = (params, init) =>
+        operation.answer === "text" && params?.["follow"] === true
+          ? transport.follow(() => spec(params), init)
+          : (async () => transport.send(spec(params), init))();
     // defineProperty: an operation named `__proto__` stays an operation.
     Object.defineProperty(client, name, { value: call, enumerable: true });
   }
@@ -80,13 +123,14 @@ export function requestSpec(
     const { wire, key } = queryParam(ref, table);
     return [wire, own(key)];
   });
+  if (operation.answer === "watch") query.push(["watch", true]);
   const spec: RequestSpec = { method: operation.method, path, query };
+  if (operation.answer === "text") spec.text = true;
   if (operation.body) {
     spec.body = own("body");
-    spec.contentType =
-      (own("contentType") as string | undefined) ??
-      operation.body.contentTypes?.[0] ??
-      "application/json";
+    spec.contentType = operation.body.contentTypes
+      ? patchMediaType(own("patchType"), operation.body.contentTypes, `${operation.method} ${path}`)
+      : "application/json";
   }
   return spec;
 }
@@ -100,23 +144,34 @@ export function segment(value: unknown, name: string): string {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_WATCH_IDLE_MS = 300_000;
 
-/** Sends requests for one client: URL, headers, token, body, timeout and retries. */
+/** A request ready to go: URL, method, headers and body. */
+interface PreparedRequest {
+  url: string;
+  request: RequestInit;
+  /** `POST /api/v1/...`, the start of every message. */
+  label: string;
+}
+
+/** Sends requests for one client: URL, headers, token, body, timeout and retries; and opens streams. */
 export function createTransport(options: ClientOptions, authHeader: string) {
   const base = trimTrailingSlashes(String(options.baseUrl));
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return async function send<T, S extends number>(
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+
+  async function prepareRequest(
     spec: RequestSpec,
     init: RequestInit | undefined,
-  ): Promise<ApiResponse<T, S>> {
+  ): Promise<PreparedRequest> {
     const search = new URLSearchParams();
     for (const [key, value] of spec.query)
       if (value !== undefined) search.append(key, String(value));
     const query = search.toString();
     const url = base + spec.path + (query ? `?${query}` : "");
     const headers = new Headers(options.headers);
-    headers.set("accept", "application/json");
+    headers.set("accept", spec.text ? "text/plain, application/json" : "application/json");
     if (spec.body !== undefined)
       headers.set("content-type", spec.contentType ?? "application/json");
     const label = `${spec.method} ${spec.path}`;
@@ -128,11 +183,21 @@ export function createTransport(options: ClientOptions, authHeader: string) {
     const body = await prepare(label, "could not serialize the body", async () =>
       spec.body === undefined ? null : JSON.stringify(spec.body),
     );
-    const request: RequestInit = { ...init, method: spec.method, headers, body };
+    const { idleTimeoutMs: _, ...rest } = (init ?? {}) as StreamInit;
+    return { url, request: { ...rest, method: spec.method, headers, body }, label };
+  }
+
+  /** One call with a whole answer, retried as `options.retry` says. */
+  async function send<T, S extends number>(
+    spec: RequestSpec,
+    init: RequestInit | undefined,
+  ): Promise<ApiResponse<T, S>> {
+    const { url, request, label } = await prepareRequest(spec, init);
     const retries = retriesFor(spec.method, options.retry);
-    const exchangeSpec = { doFetch, url, request, callerSignal: init?.signal, timeoutMs, label };
+    const callerSignal = init?.signal;
+    const exchangeSpec = { doFetch, url, request, callerSignal, timeoutMs, maxBytes, label };
     for (let attempt = 1; ; attempt++) {
-      const result = await exchange<T, S>(exchangeSpec, attempt);
+      const result = await exchange<T, S>(exchangeSpec, attempt, spec.text === true);
       if (!(result instanceof ApiError)) return result;
       const wait = attempt <= retries ? retryDelay(result, attempt, options.retry!) : undefined;
       if (wait === undefined || init?.signal?.aborted) throw result;
@@ -144,6 +209,80 @@ export function createTransport(options: ClientOptions, authHeader: string) {
         });
       });
     }
+  }
+
+  /**
+   * The body of a streamed answer, chunk by chunk: `timeoutMs` bounds the wait for the status and headers,
+   * `idleTimeoutMs` each wait for more. Not retried: a watch is resumed by its caller, from the resource
+   * version it reached. An abort by the caller ends the stream quietly.
+   */
+  async function* stream(
+    spec: RequestSpec,
+    init: StreamInit | undefined,
+    defaultIdleMs: number,
+  ): AsyncGenerator<Uint8Array> {
+    const { url, request, label } = await prepareRequest(spec, init);
+    const callerSignal = init?.signal;
+    if (callerSignal?.aborted) return;
+    const controller = new AbortController();
+    const forward = () => controller.abort(callerSignal!.reason);
+    callerSignal?.addEventListener("abort", forward, { once: true });
+    try {
+      const headTimer =
+        timeoutMs > 0
+          ? setTimeout(() => controller.abort(new DOMException("head", "TimeoutError")), timeoutMs)
+          : undefined;
+      let response: Response;
+      try {
+        response = await fetchWithinOrigin(
+          doFetch,
+          url,
+          { ...request, signal: controller.signal },
+          label,
+        );
+      } catch (error) {
+        if (callerSignal?.aborted) return;
+        if (error instanceof ApiError) throw error;
+        throw new ApiError(`${label}: ${describeFailure(error, timeoutMs)}`, {
+          status: 0,
+          cause: error,
+        });
+      } finally {
+        clearTimeout(headTimer);
+      }
+      if (!response.ok || !response.body) {
+        const text = await readText(response, maxBytes, label).catch((error: unknown) => {
+          if (error instanceof ApiError) throw error;
+          return "";
+        });
+        throw answerError(label, response, text, "");
+      }
+      const idleTimeoutMs = init?.idleTimeoutMs ?? options.idleTimeoutMs ?? defaultIdleMs;
+      yield* readChunks({ body: response.body, controller, callerSignal, idleTimeoutMs, label });
+    } finally {
+      callerSignal?.removeEventListener("abort", forward);
+      controller.abort();
+    }
+  }
+
+  return {
+    send,
+    /** A watch: its events as they arrive. */
+    async *watch<T>(
+      spec: () => RequestSpec,
+      init: StreamInit | undefined,
+    ): AsyncGenerator<WatchEvent<T>> {
+      const request = spec();
+      yield* watchEvents<T>(
+        stream(request, init, DEFAULT_WATCH_IDLE_MS),
+        `${request.method} ${request.path}`,
+        maxBytes,
+      );
+    },
+    /** A followed log: its text as it arrives. */
+    async *follow(spec: () => RequestSpec, init: StreamInit | undefined): AsyncGenerator<string> {
+      yield* textChunks(stream(spec(), init, 0));
+    },
   };
 }
 
@@ -172,14 +311,16 @@ interface ExchangeSpec {
   request: RequestInit;
   callerSignal: AbortSignal | null | undefined;
   timeoutMs: number;
+  maxBytes: number;
   /** `POST /api/v1/...`, the start of every message. */
   label: string;
 }
 
 /** One attempt: the answer, or the ApiError that describes why it failed (returned, so the caller can retry). */
 async function exchange<T, S extends number>(
-  { doFetch, url, request, callerSignal, timeoutMs, label }: ExchangeSpec,
+  { doFetch, url, request, callerSignal, timeoutMs, maxBytes, label }: ExchangeSpec,
   attempt: number,
+  text: boolean,
 ): Promise<ApiResponse<T, S> | ApiError> {
   const signals = [callerSignal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter(
     (s): s is AbortSignal => s != null,
@@ -188,18 +329,25 @@ async function exchange<T, S extends number>(
   const attempts = attempt > 1 ? ` (after ${attempt} attempts)` : "";
   let response: Response;
   try {
-    response = await doFetch(url, signal ? { ...request, signal } : request);
+    response = await fetchWithinOrigin(
+      doFetch,
+      url,
+      signal ? { ...request, signal } : request,
+      label,
+    );
   } catch (error) {
+    if (error instanceof ApiError) return error;
     return new ApiError(`${label}: ${describeFailure(error, timeoutMs)}${attempts}`, {
       status: 0,
       attempts: attempt,
       cause: error,
     });
   }
-  let text: string;
+  let body: string;
   try {
-    text = await response.text();
+    body = await readText(response, maxBytes, label);
   } catch (error) {
+    if (error instanceof ApiError) return error;
     const why = describeFailure(error, timeoutMs);
     return new ApiError(`${label}: the ${response.status} answer was cut off: ${why}${attempts}`, {
       status: 0,
@@ -208,26 +356,57 @@ async function exchange<T, S extends number>(
       cause: error,
     });
   }
+  if (!response.ok) return answerError(label, response, body, attempts, attempt);
+  if (text)
+    return {
+      status: response.status as S,
+      body: textAnswer(response, body) as T,
+      headers: response.headers,
+    };
+  const parsed = parseBody(body);
+  if (parsed === NOT_JSON)
+    return new ApiError(
+      `${label}: the ${response.status} answer is not JSON (${excerpt(response.headers.get("content-type") ?? "no Content-Type", 100)}): ${excerpt(body)}${attempts}`,
+      { status: response.status, headers: response.headers, attempts: attempt, body },
+    );
+  return { status: response.status as S, body: parsed as T, headers: response.headers };
+}
+
+/** The `ApiError` of an error answer: its `Status` when it is one, else its text. */
+function answerError(
+  label: string,
+  response: Response,
+  text: string,
+  attempts: string,
+  attempt = 1,
+): ApiError {
   const body = parseBody(text);
-  const details = { status: response.status, headers: response.headers, attempts: attempt };
-  if (response.ok) {
-    if (body === NOT_JSON)
-      return new ApiError(
-        `${label}: the ${response.status} answer is not JSON (${response.headers.get("content-type") ?? "no Content-Type"}): ${excerpt(text)}${attempts}`,
-        { ...details, body: text },
-      );
-    return { status: response.status as S, body: body as T, headers: response.headers };
-  }
   const statusObject = isStatus(body) ? body : undefined;
-  const detail = statusObject?.message ?? excerpt(text);
+  // A server may say anything at any length: the message keeps the start, the error keeps it all.
+  const { reason, message } = (statusObject ?? {}) as { reason?: unknown; message?: unknown };
+  const why = typeof reason === "string" && reason !== "" ? ` ${excerpt(reason, 100)}` : "";
+  const detail =
+    typeof message === "string" ? excerpt(message, STATUS_MESSAGE_LIMIT) : excerpt(text);
   return new ApiError(
-    `${label}: ${response.status}${statusObject?.reason ? ` ${statusObject.reason}` : ""}${detail ? `: ${detail}` : ""}${attempts}`,
+    `${label}: ${response.status}${why}${detail ? `: ${detail}` : ""}${attempts}`,
     {
-      ...details,
+      status: response.status,
+      headers: response.headers,
+      attempts: attempt,
       statusObject,
       body: statusObject ? undefined : text,
     },
   );
+}
+
+/**
+ * A text answer (a pod log) as the text it is. The apiserver sends `text/plain`; a server that sends the
+ * text as a JSON string is read too.
+ */
+function textAnswer(response: Response, text: string): string {
+  if (!/^application\/json\b/i.test(response.headers.get("content-type") ?? "")) return text;
+  const parsed = parseBody(text);
+  return typeof parsed === "string" ? parsed : text;
 }
 
 const NOT_JSON: unique symbol = Symbol("not JSON");
