@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config.js";
-import { setFlagsFromString } from "node:v8";
 import { GenBindingError } from "./errors.js";
 import { GENERATOR_VERSION, type GenerateOptions, type GenerateResult, generate } from "./generate.js";
+import { tuneForShortRun } from "./v8-flags.js";
 import { isUrl } from "./load.js";
 import { isWrite } from "./write.js";
 
-// A run is over in about half a second: V8's optimising compiler would spend more CPU on its background
-// thread than its code saves (measured: -25% CPU time and -10 MiB peak memory; see BENCHMARKS.md).
-// (--no-turbofan, not its older alias --no-opt, which newer V8 versions may not know.)
-setFlagsFromString("--no-turbofan");
+// A run of one kind is over in about half a second: V8 is tuned for that (see v8-flags.ts and BENCHMARKS.md);
+// a big output gets back what pays for itself in a longer run.
+tuneForShortRun();
 
 const USAGE = `Usage: gen-binding --spec <file|url|-> [options]
        gen-binding --from-cluster [--kubeconfig <file>] [--context <name>] [options]
