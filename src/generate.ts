@@ -118,7 +118,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   const formatted: OutputFile[] = [];
   for (const [i, file] of emitted.entries()) formatted.push({ ...file, content: await formatModule(file.content, file.name, outlines[i]!.statementStarts) });
-  const files = [...formatted, ...runtimeFiles(parts, runtime).map((f) => ({ ...f, userOwned: false }))];
+  const files = [...formatted, ...runtimeFiles(formatted, runtime).map((f) => ({ ...f, userOwned: false }))];
   const operations = model.operations.map((op) => op.name);
   const handlers = await mergeUserHandlers(outDir, handlersFile, files, operations, previous, (name) => emitHandlerStub(model, templates, name));
   const changes = await planOutput(outDir, files, previous ? Object.keys(previous.files) : []);
