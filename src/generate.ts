@@ -112,7 +112,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   stage("rendered");
   const formatted = await formatFiles(rendered.files);
   stage("formatted");
-  const files = [...formatted, ...runtimeFiles(parts, runtime).map((f) => ({ ...f, userOwned: false }))];
+  const files = [...formatted, ...runtimeFiles(formatted, runtime).map((f) => ({ ...f, userOwned: false }))];
   const { kinds, operations, models } = rendered;
   const handlers = await mergeUserHandlers(outDir, handlersFile, files, operations, previous, () => renderStage.handlerStubs(selection, origin, rendered.reserved));
   const changes = await planOutput(outDir, files, previous ? Object.keys(previous.files) : []);

@@ -6,9 +6,10 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
+import { BINDING_RUNTIME, CLIENT, NODE, PATCHES, SERVER, STREAMS, runtimeModules } from "./helpers/runtime-lists.js";
 
 /** The runtime modules every full output gets, copied verbatim. */
-const RUNTIME = ["answer", "api-error", "body-checks", "bounded-fetch", "client", "informer", "json-scan", "kubeconfig", "negotiate", "node", "patch", "path-params", "query", "request-body", "request-info", "retry", "router", "server", "status", "stream", "table-answer", "table", "validate", "watch", "yaml-subset", "yaml-write"].map((m) => `runtime/${m}.ts`);
+const RUNTIME = BINDING_RUNTIME;
 const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 const WRITTEN = [".gen-binding.json", ...FILES];
 const CREATED = ["models.ts", "operations.ts", "client.ts", "routes.ts", "handlers.ts", "index.ts", "node.ts", ...RUNTIME].map((f) => `created ${f}`).join(", ");
@@ -163,9 +164,9 @@ describe("gen-binding CLI", () => {
 
   it.each([
     ["models", ["index.ts", "models.ts"]],
-    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "bounded-fetch", "client", "informer", "patch", "retry", "status", "stream", "table", "watch"].map((m) => `runtime/${m}.ts`)]],
-    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["answer", "body-checks", "json-scan", "negotiate", "path-params", "query", "request-body", "request-info", "router", "server", "status", "table-answer", "table", "validate", "yaml-write"].map((m) => `runtime/${m}.ts`)]],
-    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "bounded-fetch", "client", "informer", "kubeconfig", "node", "patch", "retry", "status", "stream", "table", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
+    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...runtimeModules(CLIENT, STREAMS, PATCHES)]],
+    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...runtimeModules(SERVER)]],
+    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...runtimeModules(CLIENT, STREAMS, PATCHES, NODE)]],
   ])("--emit %s writes only those parts, and the runtime modules they import, and they compile", async (parts, want) => {
     const out = tempDir("emit");
     expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Pod,Node", "--emit", parts]).status).toBe(0);
