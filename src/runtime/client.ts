@@ -69,8 +69,17 @@ export interface RequestSpec {
  * type of a patch body (`patchMediaType` of runtime/patch.ts).
  */
 export interface ClientFeatures {
-  watch?: (transport: Transport, spec: RequestSpec, init: StreamOptions | undefined) => unknown;
-  follow?: (transport: Transport, spec: RequestSpec, init: StreamOptions | undefined) => unknown;
+  /** `spec` is called when the stream is first read: a call sends nothing, and fails nothing, until then. */
+  watch?: (
+    transport: Transport,
+    spec: () => RequestSpec,
+    init: StreamOptions | undefined,
+  ) => unknown;
+  follow?: (
+    transport: Transport,
+    spec: () => RequestSpec,
+    init: StreamOptions | undefined,
+  ) => unknown;
   patchMediaType?: (patchType: unknown, contentTypes: readonly string[], label: string) => string;
 }
 
@@ -100,13 +109,13 @@ export function createClient<C>(
     if (operation.answer === "watch") {
       if (!watch)
         throw new Error(`internal error: ${name} is a watch, and the client has no streams`);
-      call = (params, init) => watch(transport, spec(params), init);
+      call = (params, init) => watch(transport, () => spec(params), init);
     }
     // async: a path value refused while building the request is a rejection too, like every failure.
     else
       call = (params, init) =>
         operation.answer === "text" && params?.["follow"] === true && follow
-          ? follow(transport, spec(params), init)
+          ? follow(transport, () => spec(params), init)
           : (async () => transport.send(spec(params), init))();
     // defineProperty: an operation named `__proto__` stays an operation.
     Object.defineProperty(client, name, { value: call, enumerable: true });

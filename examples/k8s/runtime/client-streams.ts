@@ -25,14 +25,18 @@ const DEFAULT_WATCH_IDLE_MS = 300_000;
  */
 export const streams: Required<Pick<ClientFeatures, "watch" | "follow">> = {
   /** A watch: its events as they arrive. */
-  watch: (transport, spec, init) =>
-    watchEvents(
-      stream(transport, spec, init, DEFAULT_WATCH_IDLE_MS),
-      `${spec.method} ${spec.path}`,
+  async *watch(transport, spec, init): AsyncGenerator<WatchEvent<unknown>> {
+    const request = spec();
+    yield* watchEvents(
+      stream(transport, request, init, DEFAULT_WATCH_IDLE_MS),
+      `${request.method} ${request.path}`,
       transport.maxBytes,
-    ) satisfies AsyncGenerator<WatchEvent<unknown>>,
+    );
+  },
   /** A followed log: its text as it arrives. */
-  follow: (transport, spec, init) => textChunks(stream(transport, spec, init, 0)),
+  async *follow(transport, spec, init): AsyncGenerator<string> {
+    yield* textChunks(stream(transport, spec(), init, 0));
+  },
 };
 
 /**
