@@ -5,10 +5,12 @@ import { api, type QueryParameters } from "./operations.js";
 import * as runtime from "./runtime/server.js";
 
 export type {
+  DiscoveryDocument,
   HandlerContext,
   NodeRequestLike,
   NodeResponseLike,
-  RouteOptions,
+  RequestAttributes,
+  TableColumn,
 } from "./runtime/server.js";
 
 /** What the `createNamespacedBinding` handler receives: parsed, validated input. */
@@ -61,6 +63,12 @@ export interface Handlers {
   [removedOperation: string]: (request: any, context: runtime.HandlerContext) => unknown;
 }
 
+/** Table columns (`kubectl get`) by resource, each typed by its objects; a resource left out gets Name and Created At. */
+export type TableColumns = {};
+
+/** The routes' options (authentication, authorization, limits, YAML bodies, discovery, Table columns). */
+export type RouteOptions = Omit<runtime.RouteOptions, "tables"> & { tables?: TableColumns };
+
 /** A `Status` answer for handlers to return: `statusAnswer(404, "NotFound", 'pods "x" not found')`. */
 export function statusAnswer(
   code: number,
@@ -75,12 +83,19 @@ export function statusAnswer(
 const shapes: runtime.RouteTable["shapes"] = JSON.parse(
   '{"Binding":{"t":"object","p":{"apiVersion":{"t":"string"},"kind":{"t":"string"},"metadata":{"t":"ref","r":"ObjectMeta"},"target":{"t":"ref","r":"ObjectReference"}},"q":["target"]},"FieldsV1":{"t":"map","v":{"t":"ref","r":"JsonValue"}},"JsonValue":{"t":"any"},"ListMeta":{"t":"object","p":{"continue":{"t":"string"},"remainingItemCount":{"t":"integer"},"resourceVersion":{"t":"string"},"selfLink":{"t":"string"},"shardInfo":{"t":"ref","r":"ShardInfo"}}},"ManagedFieldsEntry":{"t":"object","p":{"apiVersion":{"t":"string"},"fieldsType":{"t":"string"},"fieldsV1":{"t":"ref","r":"FieldsV1"},"manager":{"t":"string"},"operation":{"t":"string"},"subresource":{"t":"string"},"time":{"t":"ref","r":"Time"}}},"ObjectMeta":{"t":"object","p":{"annotations":{"t":"map","v":{"t":"string"}},"creationTimestamp":{"t":"ref","r":"Time"},"deletionGracePeriodSeconds":{"t":"integer"},"deletionTimestamp":{"t":"ref","r":"Time"},"finalizers":{"t":"array","i":{"t":"string"}},"generateName":{"t":"string"},"generation":{"t":"integer"},"labels":{"t":"map","v":{"t":"string"}},"managedFields":{"t":"array","i":{"t":"ref","r":"ManagedFieldsEntry"}},"name":{"t":"string"},"namespace":{"t":"string"},"ownerReferences":{"t":"array","i":{"t":"ref","r":"OwnerReference"}},"resourceVersion":{"t":"string"},"selfLink":{"t":"string"},"uid":{"t":"string"}}},"ObjectReference":{"t":"object","p":{"apiVersion":{"t":"string"},"fieldPath":{"t":"string"},"kind":{"t":"string"},"name":{"t":"string"},"namespace":{"t":"string"},"resourceVersion":{"t":"string"},"uid":{"t":"string"}}},"OwnerReference":{"t":"object","p":{"apiVersion":{"t":"string"},"blockOwnerDeletion":{"t":"boolean"},"controller":{"t":"boolean"},"kind":{"t":"string"},"name":{"t":"string"},"uid":{"t":"string"}},"q":["apiVersion","kind","name","uid"]},"ShardInfo":{"t":"object","p":{"selector":{"t":"string"}},"q":["selector"]},"Status":{"t":"object","p":{"apiVersion":{"t":"string"},"code":{"t":"integer"},"details":{"t":"ref","r":"StatusDetails"},"kind":{"t":"string"},"message":{"t":"string"},"metadata":{"t":"ref","r":"ListMeta"},"reason":{"t":"string"},"status":{"t":"string"}}},"StatusCause":{"t":"object","p":{"field":{"t":"string"},"message":{"t":"string"},"reason":{"t":"string"}}},"StatusDetails":{"t":"object","p":{"causes":{"t":"array","i":{"t":"ref","r":"StatusCause"}},"group":{"t":"string"},"kind":{"t":"string"},"name":{"t":"string"},"retryAfterSeconds":{"t":"integer"},"uid":{"t":"string"}}},"Time":{"t":"string"}}',
 );
-const table: runtime.RouteTable = { ...api, shapes };
+const table: runtime.RouteTable = {
+  ...api,
+  shapes,
+  columnText: {
+    name: "The object's name, unique within its namespace for its kind.",
+    creationTimestamp: "When the server created the object; set by the server, read-only.",
+  },
+};
 
 /** A fetch-style handler, `(Request) => Promise<Response>`, for Deno, Bun, workers and `node:http` adapters. */
 export function createFetchHandler(
   handlers: Handlers,
-  options: runtime.RouteOptions = {},
+  options: RouteOptions = {},
 ): (request: Request) => Promise<Response> {
   return runtime.createFetchHandler(table, handlers, options);
 }
@@ -88,7 +103,7 @@ export function createFetchHandler(
 /** A `node:http` request listener: `http.createServer(createRequestListener(handlers))`. */
 export function createRequestListener(
   handlers: Handlers,
-  options: runtime.RouteOptions = {},
+  options: RouteOptions = {},
 ): (request: runtime.NodeRequestLike, response: runtime.NodeResponseLike) => void {
   return runtime.createRequestListener(table, handlers, options);
 }

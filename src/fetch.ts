@@ -38,9 +38,16 @@ export function kubeconfigTransport(path: string | undefined, context: string | 
     const plugin = /plugin/.test(message) ? "; instead, save the documents with kubectl (kubectl get --raw /openapi/v3/api/v1 > api__v1.json) and give them to --spec" : "";
     throw new GenBindingError(`kubeconfig: ${message.replace(/; run it yourself and pass the token as the token option$|; pass a token as the token option$/, "")}${plugin}`);
   }
-  const server = String(options.baseUrl).replace(/\/+$/, "");
+  const server = trimTrailingSlashes(String(options.baseUrl));
   const credentials = `the kubeconfig's ${context === undefined ? "current context" : `context "${context}"`}${path === undefined ? "" : ` (${path})`}`;
   return { fetch: options.fetch!, token: options.token, server, credentials, timeoutMs };
+}
+
+/** `https://host//` -> `https://host`, in linear time: `/\/+$/` backtracks over every slash of a long run (100k: 8 s). */
+function trimTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "/") end--;
+  return text.slice(0, end);
 }
 
 /**

@@ -104,7 +104,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     import("./format.js"),
   ]);
   const templates = compileTemplates(sources);
-  const emit = (model: ApiModel) => emitAll(model, templates, { parts, handlersFile, routesImport: routesImport(outDir, handlersFile) });
+  const emit = (model: ApiModel) => emitAll(model, templates, { parts, handlersFile, routesImport: routesImport(outDir, handlersFile), selection });
   let model = buildModel(selection, origin);
   let emitted = emit(model);
   let outlines = emitted.map((f) => outlineModule(f.name, f.content));

@@ -26,7 +26,7 @@ export function runtimeSources(): Map<string, string> {
 }
 
 /** The runtime modules each part imports directly; the rest follows from their imports. */
-const ENTRIES: Record<EmitPart, string[]> = { models: [], client: ["client.ts"], routes: ["server.ts"], node: ["node.ts", "kubeconfig.ts"] };
+const ENTRIES: Record<EmitPart, string[]> = { models: [], client: ["client.ts"], routes: ["server.ts"], node: ["node.ts", "kubeconfig.ts"], discovery: ["discovery.ts"] };
 
 /**
  * The runtime files an output with these parts needs (`runtime/client.ts`, ...): the parts' entry modules

@@ -7,7 +7,7 @@ import { MANIFEST_NAME } from "../src/manifest.js";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, realSpecs, runCli, tempDir } from "./helpers/run.js";
 import { addBindingOperation, writeVariant } from "./helpers/spec-variants.js";
 
-const RUNTIME = ["api-error", "client", "informer", "json-scan", "kubeconfig", "node", "patch", "query", "request-body", "retry", "router", "server", "status", "stream", "table", "validate", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`);
+const RUNTIME = ["answer", "api-error", "body-checks", "bounded-fetch", "client", "informer", "json-scan", "kubeconfig", "negotiate", "node", "patch", "path-params", "query", "request-body", "request-info", "retry", "router", "server", "status", "stream", "table-answer", "table", "validate", "watch", "yaml-subset", "yaml-write"].map((m) => `runtime/${m}.ts`);
 const GENERATED = ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 
 /** Sets every file's mtime into the past, so that a rewrite is visible even within the same second. */

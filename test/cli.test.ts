@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
 
 /** The runtime modules every full output gets, copied verbatim. */
-const RUNTIME = ["api-error", "client", "informer", "json-scan", "kubeconfig", "node", "patch", "query", "request-body", "retry", "router", "server", "status", "stream", "table", "validate", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`);
+const RUNTIME = ["answer", "api-error", "body-checks", "bounded-fetch", "client", "informer", "json-scan", "kubeconfig", "negotiate", "node", "patch", "path-params", "query", "request-body", "request-info", "retry", "router", "server", "status", "stream", "table-answer", "table", "validate", "watch", "yaml-subset", "yaml-write"].map((m) => `runtime/${m}.ts`);
 const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 const WRITTEN = [".gen-binding.json", ...FILES];
 const CREATED = ["models.ts", "operations.ts", "client.ts", "routes.ts", "handlers.ts", "index.ts", "node.ts", ...RUNTIME].map((f) => `created ${f}`).join(", ");
@@ -29,7 +29,7 @@ describe("gen-binding CLI", () => {
     [["--spec", "does-not-exist.json"], "gen-binding: cannot read spec does-not-exist.json: no such file"],
     [["--spec", EXAMPLE_SPEC, "--kind", "a/b/c/d"], 'gen-binding: --kind "a/b/c/d" is not a kind: use Kind, version/Kind, group/version/Kind or *'],
     [["--spec", EXAMPLE_SPEC, "--kind", "Binding,,Pod"], 'gen-binding: --kind "" is not a kind: use Kind, version/Kind, group/version/Kind or *'],
-    [["--spec", EXAMPLE_SPEC, "--emit", "client,server"], 'gen-binding: --emit "server" is not a part: use models, client, routes, node (comma-separated)'],
+    [["--spec", EXAMPLE_SPEC, "--emit", "client,server"], 'gen-binding: --emit "server" is not a part: use models, client, routes, node, discovery (comma-separated)'],
     [["--spec", EXAMPLE_SPEC, "--handlers", "handlers.js"], 'gen-binding: --handlers "handlers.js" must name a .ts file'],
     [["--from-cluster", "--spec", EXAMPLE_SPEC], "gen-binding: give --spec or --from-cluster, not both"],
     [["--spec", EXAMPLE_SPEC, "--kubeconfig", "kubeconfig"], "gen-binding: --kubeconfig and --context are for --from-cluster or a URL --spec (https://<server>/openapi/v3)"],
@@ -174,9 +174,9 @@ describe("gen-binding CLI", () => {
 
   it.each([
     ["models", ["index.ts", "models.ts"]],
-    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "client", "informer", "patch", "retry", "status", "stream", "table", "watch"].map((m) => `runtime/${m}.ts`)]],
-    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["json-scan", "query", "request-body", "router", "server", "status", "table", "validate"].map((m) => `runtime/${m}.ts`)]],
-    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "client", "informer", "kubeconfig", "node", "patch", "retry", "status", "stream", "table", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
+    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "bounded-fetch", "client", "informer", "patch", "retry", "status", "stream", "table", "watch"].map((m) => `runtime/${m}.ts`)]],
+    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["answer", "body-checks", "json-scan", "negotiate", "path-params", "query", "request-body", "request-info", "router", "server", "status", "table-answer", "table", "validate", "yaml-write"].map((m) => `runtime/${m}.ts`)]],
+    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "bounded-fetch", "client", "informer", "kubeconfig", "node", "patch", "retry", "status", "stream", "table", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
   ])("--emit %s writes only those parts, and the runtime modules they import, and they compile", async (parts, want) => {
     const out = tempDir("emit");
     expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Pod,Node", "--emit", parts]).status).toBe(0);

@@ -1,16 +1,19 @@
-import type { Server } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { ApiException, ApisApi, CoreApi, CoreV1Api, KubeConfig, VersionApi } from "@kubernetes/client-node";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { exampleCluster } from "../examples/server/seed.js";
 import { createExampleServer, listen } from "../examples/server/server.js";
 import type { ClusterStore } from "../examples/server/store.js";
+import { makeServingCertificates } from "../examples/server/tls.js";
+import { hasOpenssl } from "./helpers/certificates.js";
 import { createClient } from "../examples/k8s/client.js";
 
 const SUCCESS = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
 const binding = (name: string, node: string, metadata: Record<string, unknown> = {}) => ({ metadata: { name, ...metadata }, target: { apiVersion: "v1", kind: "Node", name: node } });
 
 let store: ClusterStore;
-let server: Server;
+let server: ReturnType<typeof createExampleServer>;
 let baseUrl: string;
 
 beforeEach(async () => {
@@ -145,9 +148,12 @@ describe("example server, through @kubernetes/client-node 1.4.0", () => {
     const byName = Object.fromEntries(resources.resources.map((r) => [r.name, r]));
     expect(byName["bindings"]).toMatchObject({ kind: "Binding", namespaced: true, verbs: ["create"] });
     expect(byName["pods/binding"]).toMatchObject({ kind: "Binding", namespaced: true, verbs: ["create"] });
-    expect(byName["pods"]?.verbs).toEqual(["get", "list"]);
+    // Discovery lists what the routes serve (the operations of the document), as the apiserver lists its storage.
+    expect(byName["pods"]).toMatchObject({ singularName: "pod", verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] });
+    expect(byName["pods/status"]).toMatchObject({ kind: "Pod", verbs: ["get", "patch", "update"] });
+    expect(byName["nodes"]).toMatchObject({ namespaced: false, kind: "Node" });
     expect((await official().makeApiClient(ApisApi).getAPIVersions()).groups).toEqual([]);
-    expect((await official().makeApiClient(VersionApi).getCode()).major).toBe("1");
+    expect(await official().makeApiClient(VersionApi).getCode()).toMatchObject({ major: "1", minor: "36", gitVersion: "v1.36.0-gen-binding-example", buildDate: "", goVersion: "" });
   });
 
   it("lists pending pods, binds one and reads the result back", async () => {
@@ -168,5 +174,95 @@ describe("example server, through @kubernetes/client-node 1.4.0", () => {
     expect(JSON.parse(conflict.body)).toMatchObject({ code: 409, reason: "Conflict", details: { kind: "pods/binding" } });
     const missing = await failure(api.readNamespacedPod({ namespace: "default", name: "ghost" }));
     expect(missing.code).toBe(404);
+  });
+});
+
+/** One request over node:http or node:https (trusting the example's CA), with the body in chunks and no length. */
+function request(url: string, ca: string | undefined, init: { method?: string; headers?: Record<string, string>; chunks?: string[] } = {}): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const options = { method: init.method ?? "GET", headers: init.headers ?? {}, ...(ca ? { ca } : {}) };
+    const req = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, options, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    for (const chunk of init.chunks ?? []) req.write(chunk);
+    req.end();
+  });
+}
+
+describe.each(hasOpenssl() ? (["http", "https"] as const) : (["http"] as const))("example server over %s on 127.0.0.1: the wire as kube-apiserver speaks it", (scheme) => {
+  let tlsStore: ClusterStore;
+  let tlsServer: ReturnType<typeof createExampleServer>;
+  let url: string;
+  let ca: string | undefined;
+  const auth = { authorization: "Bearer example-token" };
+  beforeAll(() => {
+    if (scheme === "https") {
+      const certificates = makeServingCertificates();
+      ca = certificates.ca;
+      tlsServer = createExampleServer((tlsStore = exampleCluster()), { token: "example-token", tls: certificates });
+    } else tlsServer = createExampleServer((tlsStore = exampleCluster()), { token: "example-token" });
+  });
+  beforeAll(async () => {
+    url = await listen(tlsServer);
+    expect(url.startsWith(`${scheme}://127.0.0.1:`)).toBe(true);
+  });
+  afterAll(() => {
+    tlsServer.closeAllConnections();
+    tlsServer.close();
+  });
+
+  it("decodes a binding sent with no Content-Type in a chunked body as JSON (what kubectl create --raw sends)", async () => {
+    const body = JSON.stringify(binding("web-1", "node-a"));
+    const answer = await request(`${url}/api/v1/namespaces/default/pods/web-1/binding`, ca, { method: "POST", headers: { ...auth, "transfer-encoding": "chunked" }, chunks: [body.slice(0, 7), body.slice(7)] });
+    expect([answer.status, JSON.parse(answer.text)]).toEqual([201, SUCCESS]);
+    expect(tlsStore.pod("default", "web-1")?.spec?.nodeName).toBe("node-a");
+  });
+
+  it("decodes a YAML binding, and answers in YAML when asked", async () => {
+    const yaml = "metadata:\n  name: web-2\n  annotations:\n    example.com/why: \"yaml\"\ntarget:\n  kind: Node\n  name: node-b\n";
+    const answer = await request(`${url}/api/v1/namespaces/default/pods/web-2/binding`, ca, { method: "POST", headers: { ...auth, "content-type": "application/yaml", accept: "application/yaml" }, chunks: [yaml] });
+    expect([answer.status, answer.headers["content-type"], answer.text]).toEqual([201, "application/yaml", "apiVersion: v1\ncode: 201\nkind: Status\nmetadata: {}\nstatus: Success\n"]);
+    expect(tlsStore.pod("default", "web-2")?.metadata?.annotations).toEqual({ "example.com/why": "yaml" });
+  });
+
+  it("accepts a Strict binding carrying metadata.finalizers and ownerReferences (the fixture has the real ObjectMeta)", async () => {
+    const body = binding("web-3", "node-a", { finalizers: ["example.com/keep"], ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: "web-3", uid: "pod-default-web-3", controller: true }], managedFields: [{ manager: "kubectl", operation: "Update" }] });
+    const answer = await request(`${url}/api/v1/namespaces/default/pods/web-3/binding?fieldValidation=Strict`, ca, { method: "POST", headers: { ...auth, "content-type": "application/json" }, chunks: [JSON.stringify(body)] });
+    expect([answer.status, JSON.parse(answer.text)]).toEqual([201, SUCCESS]);
+    const typo = await request(`${url}/api/v1/namespaces/default/pods/db-0/binding?fieldValidation=Strict`, ca, { method: "POST", headers: { ...auth, "content-type": "application/json" }, chunks: [JSON.stringify(binding("db-0", "node-a", { finalizer: ["x"] }))] });
+    expect(JSON.parse(typo.text)).toMatchObject({ code: 400, message: 'strict decoding error: unknown field "metadata.finalizer"' });
+  });
+
+  it.each([["/api/does-not-exist", "GET"], ["/api/v1/namespaces/default/pods", "PUT"], ["/api/v1/", "GET"]])("answers a bad token with 401 on %s (%s), before looking at the path", async (path, method) => {
+    const answer = await request(`${url}${path}`, ca, { method, headers: { authorization: "Bearer wrong" } });
+    expect([answer.status, JSON.parse(answer.text).reason]).toEqual([401, "Unauthorized"]);
+  });
+
+  it("answers kubectl's Table request for pods with kubectl's columns, NODE among them", async () => {
+    const answer = await request(`${url}/api/v1/namespaces/default/pods`, ca, { headers: { ...auth, accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json" } });
+    const table = JSON.parse(answer.text);
+    expect(table.columnDefinitions.map((c: any) => [c.name, c.priority])).toEqual([["Name", 0], ["Ready", 0], ["Status", 0], ["Restarts", 0], ["Age", 0], ["IP", 1], ["Node", 1], ["Nominated Node", 1], ["Readiness Gates", 1]]);
+    expect(table.rows.find((r: any) => r.cells[0] === "db-0").cells).toEqual(["db-0", "0/1", "Pending", "0", expect.stringMatching(/^\d+[smhdy]$/), "<none>", "node-a", "<none>", "<none>"]);
+    const nodes = JSON.parse((await request(`${url}/api/v1/nodes/node-a`, ca, { headers: { ...auth, accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } })).text);
+    expect(nodes.rows[0].cells.slice(0, 3)).toEqual(["node-a", "Ready", "<none>"]);
+  });
+
+  it.each(["/api", "/api/v1", "/apis", "/version"])("serves %s with and without a trailing slash", async (path) => {
+    const plain = await request(`${url}${path}`, ca, { headers: auth });
+    const slash = await request(`${url}${path}/`, ca, { headers: auth });
+    expect(plain.status).toBe(200);
+    expect(JSON.parse(slash.text)).toEqual(JSON.parse(plain.text));
+  });
+
+  it("serves /openapi/v2: the fixture's slice as Swagger 2.0, with the kinds' GVK extensions", async () => {
+    const document = JSON.parse((await request(`${url}/openapi/v2`, ca, { headers: { ...auth, accept: "application/json" } })).text);
+    expect(document.swagger).toBe("2.0");
+    expect(document.definitions["io.k8s.api.core.v1.Binding"]["x-kubernetes-group-version-kind"]).toEqual([{ group: "", kind: "Binding", version: "v1" }]);
+    expect(Object.keys(document.paths)).toContain("/api/v1/namespaces/{namespace}/pods/{name}/binding");
   });
 });

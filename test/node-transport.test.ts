@@ -222,7 +222,7 @@ describe("browser safety", () => {
     const { diagnostics, files } = typecheckEntry(join(generated.dir, "index.ts"), "bundler");
     expect(diagnostics).toEqual([]);
     const reached = files.filter((file) => file.startsWith(generated.dir)).map((file) => file.slice(generated.dir.length + 1)).sort();
-    expect(reached).toEqual(["client.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["api-error", "client", "informer", "json-scan", "patch", "query", "request-body", "retry", "router", "server", "status", "stream", "table", "validate", "watch"].map((m) => `runtime/${m}.ts`)]);
+    expect(reached).toEqual(["client.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["answer", "api-error", "body-checks", "bounded-fetch", "client", "informer", "json-scan", "negotiate", "patch", "path-params", "query", "request-body", "request-info", "retry", "router", "server", "status", "stream", "table-answer", "table", "validate", "watch", "yaml-write"].map((m) => `runtime/${m}.ts`)]);
     for (const file of reached) expect(readFileSync(join(generated.dir, file), "utf8"), file).not.toMatch(/from "node:|\bBuffer\b|\bprocess\.|reference types="node"/);
   });
 });

@@ -161,7 +161,8 @@ describe("packed install in a consumer project", () => {
     const { packages, megabytes } = footprint(nodeModules);
     process.stderr.write(`packed install under Node ${process.version}: ${packages} packages, ${megabytes} MB in node_modules, with the project's typescript and @types/node (npm: ${/added \d+ packages?[^\n]*/.exec(output)?.[0] ?? "?"})\n`);
 
-    const generate = run("npx", ["--no-install", "gen-binding", "--spec", EXAMPLE_SPEC], project);
+    // Every part, so that every runtime module is copied (discovery's only come with --emit discovery).
+    const generate = run("npx", ["--no-install", "gen-binding", "--spec", EXAMPLE_SPEC, "--emit", "models,client,routes,node,discovery"], project);
     expect(generate.status, generate.output).toBe(0);
     expect(readdirSync(join(project, "out")).filter((file) => file.endsWith(".ts")).length).toBeGreaterThan(0);
     expect(readdirSync(join(project, "out", "runtime")).sort()).toEqual(readdirSync(join(nodeModules, "gen-binding", "src", "runtime")).sort());

@@ -1,6 +1,7 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/client.ts), never in an output: the next run would put it back.
-import { ApiError, describeFailure, excerpt } from "./api-error.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchWithinOrigin, readText } from "./bounded-fetch.js";
+import { ApiError, STATUS_MESSAGE_LIMIT, describeFailure, excerpt } from "./api-error.js";
 import { patchMediaType } from "./patch.js";
 import { type RetryOptions, retriesFor, retryDelay, sleep } from "./retry.js";
 import { isStatus } from "./status.js";
@@ -52,6 +53,12 @@ export interface ClientOptions {
    * watches, none for logs (a quiet container says nothing for hours); `0` waits forever.
    */
   idleTimeoutMs?: number;
+  /**
+   * The most bytes the client reads of one answer, and of one event of a watch (a watch as a whole may run
+   * on for ever). A larger one is not read on: the call fails with an `ApiError` naming the limit. Default
+   * 268 435 456 (256 MiB, about 50 000 pods in one list); page longer lists with `limit` and `continue`.
+   */
+  maxResponseBytes?: number;
 }
 
 /** A successful answer: the HTTP status and the parsed JSON body. */
@@ -152,6 +159,7 @@ export function createTransport(options: ClientOptions, authHeader: string) {
   const base = trimTrailingSlashes(String(options.baseUrl));
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   async function prepareRequest(
     spec: RequestSpec,
@@ -186,7 +194,8 @@ export function createTransport(options: ClientOptions, authHeader: string) {
   ): Promise<ApiResponse<T, S>> {
     const { url, request, label } = await prepareRequest(spec, init);
     const retries = retriesFor(spec.method, options.retry);
-    const exchangeSpec = { doFetch, url, request, callerSignal: init?.signal, timeoutMs, label };
+    const callerSignal = init?.signal;
+    const exchangeSpec = { doFetch, url, request, callerSignal, timeoutMs, maxBytes, label };
     for (let attempt = 1; ; attempt++) {
       const result = await exchange<T, S>(exchangeSpec, attempt, spec.text === true);
       if (!(result instanceof ApiError)) return result;
@@ -225,9 +234,15 @@ export function createTransport(options: ClientOptions, authHeader: string) {
           : undefined;
       let response: Response;
       try {
-        response = await doFetch(url, { ...request, signal: controller.signal });
+        response = await fetchWithinOrigin(
+          doFetch,
+          url,
+          { ...request, signal: controller.signal },
+          label,
+        );
       } catch (error) {
         if (callerSignal?.aborted) return;
+        if (error instanceof ApiError) throw error;
         throw new ApiError(`${label}: ${describeFailure(error, timeoutMs)}`, {
           status: 0,
           cause: error,
@@ -236,7 +251,10 @@ export function createTransport(options: ClientOptions, authHeader: string) {
         clearTimeout(headTimer);
       }
       if (!response.ok || !response.body) {
-        const text = await response.text().catch(() => "");
+        const text = await readText(response, maxBytes, label).catch((error: unknown) => {
+          if (error instanceof ApiError) throw error;
+          return "";
+        });
         throw answerError(label, response, text, "");
       }
       const idleTimeoutMs = init?.idleTimeoutMs ?? options.idleTimeoutMs ?? defaultIdleMs;
@@ -258,6 +276,7 @@ export function createTransport(options: ClientOptions, authHeader: string) {
       yield* watchEvents<T>(
         stream(request, init, DEFAULT_WATCH_IDLE_MS),
         `${request.method} ${request.path}`,
+        maxBytes,
       );
     },
     /** A followed log: its text as it arrives. */
@@ -292,13 +311,14 @@ interface ExchangeSpec {
   request: RequestInit;
   callerSignal: AbortSignal | null | undefined;
   timeoutMs: number;
+  maxBytes: number;
   /** `POST /api/v1/...`, the start of every message. */
   label: string;
 }
 
 /** One attempt: the answer, or the ApiError that describes why it failed (returned, so the caller can retry). */
 async function exchange<T, S extends number>(
-  { doFetch, url, request, callerSignal, timeoutMs, label }: ExchangeSpec,
+  { doFetch, url, request, callerSignal, timeoutMs, maxBytes, label }: ExchangeSpec,
   attempt: number,
   text: boolean,
 ): Promise<ApiResponse<T, S> | ApiError> {
@@ -309,8 +329,14 @@ async function exchange<T, S extends number>(
   const attempts = attempt > 1 ? ` (after ${attempt} attempts)` : "";
   let response: Response;
   try {
-    response = await doFetch(url, signal ? { ...request, signal } : request);
+    response = await fetchWithinOrigin(
+      doFetch,
+      url,
+      signal ? { ...request, signal } : request,
+      label,
+    );
   } catch (error) {
+    if (error instanceof ApiError) return error;
     return new ApiError(`${label}: ${describeFailure(error, timeoutMs)}${attempts}`, {
       status: 0,
       attempts: attempt,
@@ -319,8 +345,9 @@ async function exchange<T, S extends number>(
   }
   let body: string;
   try {
-    body = await response.text();
+    body = await readText(response, maxBytes, label);
   } catch (error) {
+    if (error instanceof ApiError) return error;
     const why = describeFailure(error, timeoutMs);
     return new ApiError(`${label}: the ${response.status} answer was cut off: ${why}${attempts}`, {
       status: 0,
@@ -339,7 +366,7 @@ async function exchange<T, S extends number>(
   const parsed = parseBody(body);
   if (parsed === NOT_JSON)
     return new ApiError(
-      `${label}: the ${response.status} answer is not JSON (${response.headers.get("content-type") ?? "no Content-Type"}): ${excerpt(body)}${attempts}`,
+      `${label}: the ${response.status} answer is not JSON (${excerpt(response.headers.get("content-type") ?? "no Content-Type", 100)}): ${excerpt(body)}${attempts}`,
       { status: response.status, headers: response.headers, attempts: attempt, body },
     );
   return { status: response.status as S, body: parsed as T, headers: response.headers };
@@ -355,9 +382,13 @@ function answerError(
 ): ApiError {
   const body = parseBody(text);
   const statusObject = isStatus(body) ? body : undefined;
-  const detail = statusObject?.message ?? excerpt(text);
+  // A server may say anything at any length: the message keeps the start, the error keeps it all.
+  const { reason, message } = (statusObject ?? {}) as { reason?: unknown; message?: unknown };
+  const why = typeof reason === "string" && reason !== "" ? ` ${excerpt(reason, 100)}` : "";
+  const detail =
+    typeof message === "string" ? excerpt(message, STATUS_MESSAGE_LIMIT) : excerpt(text);
   return new ApiError(
-    `${label}: ${response.status}${statusObject?.reason ? ` ${statusObject.reason}` : ""}${detail ? `: ${detail}` : ""}${attempts}`,
+    `${label}: ${response.status}${why}${detail ? `: ${detail}` : ""}${attempts}`,
     {
       status: response.status,
       headers: response.headers,

@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/informer.ts), never in an output: the next run would put it back.
-import { ApiError } from "./api-error.js";
+import { ApiError, STATUS_MESSAGE_LIMIT, excerpt } from "./api-error.js";
 import { sleep } from "./retry.js";
 import type { StreamInit } from "./stream.js";
 import type { WatchEvent } from "./watch.js";
@@ -118,13 +118,13 @@ export function listThenWatch<T extends ObjectWithMeta, P extends object>(
           quiet = false;
           if (event.type === "ERROR") {
             const status = event.object;
-            throw new ApiError(
-              `watch failed: ${status.code ?? ""} ${status.message ?? ""}`.trim(),
-              {
-                status: status.code ?? 500,
-                statusObject: status,
-              },
-            );
+            const code = typeof status.code === "number" ? status.code : undefined;
+            const said = typeof status.message === "string" ? status.message : "";
+            const message = `watch failed: ${code ?? ""} ${excerpt(said, STATUS_MESSAGE_LIMIT)}`;
+            throw new ApiError(message.trim(), {
+              status: code ?? 500,
+              statusObject: status,
+            });
           }
           resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
           if (event.type === "BOOKMARK") continue;

@@ -27,21 +27,21 @@ export function fromKubeconfig(path?: string, context?: string): ClusterOptions 
   const contextName =
     context ??
     loaded
-      .map((config) => config["current-context"])
+      .map((config) => own(config, "current-context"))
       .find((name) => typeof name === "string" && name !== "");
   if (typeof contextName !== "string")
     throw new Error(`fromKubeconfig: ${where} sets no current-context; name a context`);
   const ctx = named(loaded, "contexts", "context", contextName, where);
-  const clusterName = String(ctx["cluster"] ?? "");
-  const userName = ctx["user"] === undefined ? undefined : String(ctx["user"]);
+  const clusterName = String(own(ctx, "cluster") ?? "");
+  const userName = own(ctx, "user") === undefined ? undefined : String(own(ctx, "user"));
   const cluster = named(loaded, "clusters", "cluster", clusterName, where);
   const user = userName === undefined ? {} : named(loaded, "users", "user", userName, where);
   refuseUnsupported(cluster, user, clusterName, userName ?? "");
 
-  const server = cluster["server"];
+  const server = own(cluster, "server");
   if (typeof server !== "string" || server === "")
     throw new Error(`fromKubeconfig: cluster "${clusterName}" has no server`);
-  const insecure = cluster["insecure-skip-tls-verify"] === true;
+  const insecure = own(cluster, "insecure-skip-tls-verify") === true;
   const ca = bytes(cluster, "certificate-authority");
   if (insecure && ca !== undefined)
     throw new Error(
@@ -54,13 +54,15 @@ export function fromKubeconfig(path?: string, context?: string): ClusterOptions 
       cert: bytes(user, "client-certificate"),
       key: bytes(user, "client-key"),
       insecureSkipTlsVerify: insecure,
-      serverName: optionalString(cluster["tls-server-name"]),
+      serverName: optionalString(own(cluster, "tls-server-name")),
     }),
   };
-  if (typeof user["token"] === "string" && user["token"] !== "") options.token = user["token"];
-  else if (typeof user["tokenFile"] === "string") options.token = fileToken(user["tokenFile"]);
-  if (typeof ctx["namespace"] === "string" && ctx["namespace"] !== "")
-    options.namespace = ctx["namespace"];
+  const token = own(user, "token");
+  const tokenFile = own(user, "tokenFile");
+  if (typeof token === "string" && token !== "") options.token = token;
+  else if (typeof tokenFile === "string") options.token = fileToken(tokenFile);
+  const namespace = own(ctx, "namespace");
+  if (typeof namespace === "string" && namespace !== "") options.namespace = namespace;
   return options;
 }
 
@@ -92,11 +94,13 @@ function loadKubeconfig(file: string): Entry {
     ["clusters", "cluster", ["certificate-authority"]],
     ["users", "user", ["client-certificate", "client-key", "tokenFile"]],
   ] as const) {
-    for (const item of Array.isArray(config[list]) ? config[list] : []) {
-      const entry = isEntry(item) && isEntry(item[field]) ? item[field] : undefined;
-      for (const key of keys)
-        if (entry && typeof entry[key] === "string" && !isAbsolute(entry[key]))
-          entry[key] = resolve(dirname(file), entry[key]);
+    for (const item of listOf(config, list)) {
+      const entry = isEntry(item) ? own(item, field) : undefined;
+      for (const key of keys) {
+        const path = isEntry(entry) ? own(entry, key) : undefined;
+        if (isEntry(entry) && typeof path === "string" && !isAbsolute(path))
+          entry[key] = resolve(dirname(file), path);
+      }
     }
   }
   return config;
@@ -105,10 +109,11 @@ function loadKubeconfig(file: string): Entry {
 function named(configs: Entry[], list: string, field: string, name: string, where: string): Entry {
   const names: string[] = [];
   for (const config of configs) {
-    for (const item of Array.isArray(config[list]) ? config[list] : []) {
+    for (const item of listOf(config, list)) {
       if (!isEntry(item)) continue;
-      if (item["name"] === name) return isEntry(item[field]) ? item[field] : {};
-      names.push(String(item["name"]));
+      const entry = own(item, field);
+      if (own(item, "name") === name) return isEntry(entry) ? entry : {};
+      names.push(String(own(item, "name")));
     }
   }
   throw new Error(
@@ -122,22 +127,23 @@ function refuseUnsupported(
   clusterName: string,
   userName: string,
 ): void {
-  const exec = user["exec"];
+  const exec = own(user, "exec");
   if (isEntry(exec)) {
     throw new Error(
-      `fromKubeconfig: user "${userName}" gets its credentials from an exec plugin (${JSON.stringify(exec["command"])}), which this client does not run; run it yourself and pass the token as the token option`,
+      `fromKubeconfig: user "${userName}" gets its credentials from an exec plugin (${JSON.stringify(own(exec, "command"))}), which this client does not run; run it yourself and pass the token as the token option`,
     );
   }
-  if (isEntry(user["auth-provider"])) {
+  const authProvider = own(user, "auth-provider");
+  if (isEntry(authProvider)) {
     throw new Error(
-      `fromKubeconfig: user "${userName}" uses the auth-provider plugin ${JSON.stringify(user["auth-provider"]["name"])}, which this client does not run; pass a token as the token option`,
+      `fromKubeconfig: user "${userName}" uses the auth-provider plugin ${JSON.stringify(own(authProvider, "name"))}, which this client does not run; pass a token as the token option`,
     );
   }
-  if (user["username"] !== undefined || user["password"] !== undefined)
+  if (own(user, "username") !== undefined || own(user, "password") !== undefined)
     throw new Error(
       `fromKubeconfig: user "${userName}" uses basic auth (username/password), which this client does not support`,
     );
-  if (cluster["proxy-url"] !== undefined)
+  if (own(cluster, "proxy-url") !== undefined)
     throw new Error(
       `fromKubeconfig: cluster "${clusterName}" sets proxy-url, which this client does not support`,
     );
@@ -145,14 +151,28 @@ function refuseUnsupported(
 
 /** `<key>-data` (base64) or the file `<key>` names. */
 function bytes(entry: Entry, key: string): Uint8Array | undefined {
-  const data = entry[`${key}-data`];
+  const data = own(entry, `${key}-data`);
   if (typeof data === "string" && data !== "") return Buffer.from(data, "base64");
-  const file = entry[key];
+  const file = own(entry, key);
   return typeof file === "string" && file !== "" ? readFileSync(file) : undefined;
 }
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * A key of the file, only if the file sets it: never one an object inherits (`toString`, or whatever code
+ * elsewhere may have put on `Object.prototype`). `__proto__` is plain data in both readers: JSON.parse and
+ * yaml-subset.ts define it as an own key, so nothing under it is ever read as a setting.
+ */
+function own(entry: Entry, key: string): unknown {
+  return Object.hasOwn(entry, key) ? entry[key] : undefined;
+}
+
+function listOf(config: Entry, list: string): unknown[] {
+  const items = own(config, list);
+  return Array.isArray(items) ? items : [];
 }
 
 function isEntry(value: unknown): value is Entry {

@@ -96,42 +96,78 @@ export function nodeFetch(tls: TlsOptions = {}): Fetch {
     });
 }
 
+/** How far the body is read ahead of its reader before the socket is left unread (the server then waits). */
+const READ_AHEAD_BYTES = 1024 * 1024;
+
 /**
  * The answer's body as a web stream. Made by hand: `Readable.toWeb` costs more than the whole request on
- * loopback (measured in the benchmark). An answer cut off mid-body errors the stream with the cause.
+ * loopback (measured in the benchmark). An answer cut off mid-body errors the stream with the cause. When
+ * a MiB is waiting for a reader (a watch whose consumer is busy), the socket is paused until it reads.
  */
 function bodyStream(response: IncomingMessage): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      response.on("data", (chunk: Buffer) =>
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
-      );
-      response.on("end", () => controller.close());
-      response.on("error", (error) => controller.error(error));
-      response.on("close", () => {
-        if (!response.complete)
-          controller.error(new Error("the connection closed before the answer was complete"));
-      });
+  let cancelled = () => {};
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        // Once the stream is closed, errored or cancelled, what the socket still delivers is dropped.
+        let open = true;
+        const finish = (end: () => void) => {
+          if (open) {
+            open = false;
+            end();
+          }
+        };
+        response.on("data", (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) response.pause();
+        });
+        response.on("end", () => finish(() => controller.close()));
+        response.on("error", (error) => finish(() => controller.error(error)));
+        response.on("close", () => {
+          if (!response.complete)
+            finish(() =>
+              controller.error(new Error("the connection closed before the answer was complete")),
+            );
+        });
+        cancelled = () => {
+          open = false;
+        };
+      },
+      pull() {
+        response.resume();
+      },
+      cancel(reason) {
+        cancelled();
+        response.destroy(reason instanceof Error ? reason : undefined);
+      },
     },
-    cancel(reason) {
-      response.destroy(reason instanceof Error ? reason : undefined);
-    },
-  });
+    { highWaterMark: READ_AHEAD_BYTES, size: (chunk) => chunk.byteLength },
+  );
 }
 
 /**
  * A token read from a file and read again whenever the file changes (size or modification time), as
- * kubelet rotates projected service-account tokens: pass it as `createClient({ token })`.
+ * kubelet rotates projected service-account tokens: pass it as `createClient({ token })`. It never gives
+ * an empty token: while the file is empty or missing (a writer that truncates it and writes it again, where
+ * kubelet renames a new file into place) it gives the last token it read, and before it has read one it
+ * throws, naming the file, which fails the call before anything is sent.
  */
 export function fileToken(path: string): () => string {
   let seen = "";
   let token = "";
   return () => {
-    const stat = statSync(path);
-    const version = `${stat.mtimeMs}:${stat.size}`;
-    if (version !== seen) {
-      token = readFileSync(path, "utf8").trim();
-      seen = version;
+    try {
+      const stat = statSync(path);
+      const version = `${stat.mtimeMs}:${stat.size}`;
+      if (version !== seen) {
+        const read = readFileSync(path, "utf8").trim();
+        if (read === "") throw new Error(`the token file ${path} is empty`);
+        token = read;
+        seen = version;
+      }
+    } catch (error) {
+      if (token === "") throw error;
     }
     return token;
   };

@@ -5,6 +5,11 @@ import type { QueryParamSpec } from "./table.js";
 const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
 const FALSE = new Set(["0", "f", "F", "false", "FALSE", "False"]);
 
+/** True for what Go's strconv.ParseBool reads as true (how the apiserver reads `watch`, `pretty`, ...). */
+export function isTrue(raw: string | null | undefined): boolean {
+  return raw !== null && raw !== undefined && TRUE.has(raw);
+}
+
 /**
  * The declared query parameters of a request, typed (others are ignored, as the apiserver does); every
  * repeated value is checked and the first is used. A string is the message of a 400 answer.

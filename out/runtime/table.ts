@@ -94,3 +94,33 @@ export function queryParam(
     spec: own ?? (Object.hasOwn(table.query, wire) ? table.query[wire]! : { type: "string" }),
   };
 }
+
+/** `GET /version`: kube-apiserver's version.Info. */
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+/**
+ * What an output's `discovery.ts` hands to the routes' `discovery` option: the selected slice of the document
+ * (`GET /openapi/v2`), the version, and the code that serves discovery (runtime/discovery.ts), which comes
+ * with it so that routes without discovery carry none of that code.
+ */
+export interface DiscoveryDocument {
+  /** The selected kinds and operations as a Swagger 2.0 document. */
+  openapi: unknown;
+  version: VersionInfo;
+  /** Answers a discovery path for the kinds of `table`; undefined for any other path. */
+  serve(
+    table: ApiTable,
+    document: DiscoveryDocument,
+    request: { path: string; query: URLSearchParams; header(name: string): string | undefined },
+  ): { status: number; headers: Record<string, string>; body: string | Uint8Array } | undefined;
+}

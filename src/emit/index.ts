@@ -1,7 +1,9 @@
 import type { ApiModel } from "../model.js";
 import type { EmitPart } from "../parts.js";
+import type { Selection } from "../select.js";
 import type { Templates } from "../templates.js";
 import { emitClient } from "./client.js";
+import { emitDiscovery } from "./discovery.js";
 import { emitModels } from "./models.js";
 import { emitRoutes } from "./routes.js";
 import { emitOperationsTable } from "./table.js";
@@ -22,11 +24,14 @@ export interface EmitOptions {
   handlersFile: string;
   /** How the handlers file imports `routes.ts` (`./routes.js`, `../out/routes.js`). */
   routesImport: string;
+  /** The selected slice of the document: the `discovery` part serves it as OpenAPI. */
+  selection?: Selection;
 }
 
 /**
  * The generated files of the chosen parts, in a fixed order: models, the operations table (for the client
- * and the routes), client, routes, the user's handlers, index, and the Node.js entry (node.ts). The
+ * and the routes), client, routes, the user's handlers, index, the Node.js entry (node.ts) and the
+ * discovery data (discovery.ts). The
  * runtime modules they import are copied beside them verbatim (see runtime-files.ts), never rendered here.
  */
 export function emitAll(model: ApiModel, templates: Templates, options: EmitOptions): EmittedFile[] {
@@ -47,6 +52,10 @@ export function emitAll(model: ApiModel, templates: Templates, options: EmitOpti
   }
   files.push({ name: "index.ts", content: templates.render("index.ts", { header, client, routes, operations: client || routes }), userOwned: false });
   if (parts.has("node")) files.push({ name: "node.ts", content: templates.render("node.ts", { header }), userOwned: false });
+  if (parts.has("discovery")) {
+    if (!options.selection) throw new Error("internal error: the discovery part needs the selection");
+    files.push({ name: "discovery.ts", content: emitDiscovery(model, options.selection, templates, header, kinds), userOwned: false });
+  }
   return files;
 }
 

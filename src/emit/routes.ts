@@ -1,6 +1,7 @@
 import type { ApiModel, SchemaNode } from "../model.js";
+import { resourcePath } from "../runtime/request-info.js";
 import type { Templates } from "../templates.js";
-import { stringLiteral } from "./text.js";
+import { dataLiteral, propertyKey, stringLiteral } from "./text.js";
 import type { OperationView } from "./views.js";
 import { referencedTypes } from "./views.js";
 
@@ -19,7 +20,32 @@ export function emitRoutes(model: ApiModel, views: readonly OperationView[], tem
     statusType: model.statusTypeName,
     operations: views,
     shapesLiteral: stringLiteral(JSON.stringify(shapes)),
+    columnTextLiteral: dataLiteral(columnText(model)),
+    tableResources: tableResources(model),
   });
+}
+
+/** The document's words for ObjectMeta's `name` and `creationTimestamp`: the default Table's column descriptions. */
+function columnText(model: ApiModel): { name: string | undefined; creationTimestamp: string | undefined } {
+  const objectMeta = model.schemas.find((s) => s.definitionName.endsWith("meta.v1.ObjectMeta"));
+  const properties = (objectMeta?.schema["properties"] ?? {}) as Record<string, SchemaNode>;
+  const text = (field: string) => (typeof properties[field]?.["description"] === "string" ? (properties[field]!["description"] as string) : undefined);
+  return { name: text("name"), creationTimestamp: text("creationTimestamp") };
+}
+
+/**
+ * The resources a Table can be asked of (those with a get or list), keyed as the `tables` option takes
+ * them (`pods`, `deployments.apps`), each with the model type of its objects.
+ */
+function tableResources(model: ApiModel): Array<{ key: string; type: string }> {
+  const types = new Map<string, Set<string>>();
+  for (const op of model.operations) {
+    const at = resourcePath(op.path);
+    if (!at || (op.action !== "get" && op.action !== "list")) continue;
+    const key = at.group ? `${at.resource}.${at.group}` : at.resource;
+    types.set(key, (types.get(key) ?? new Set()).add(model.kinds[op.kind]!.typeName));
+  }
+  return [...types.keys()].sort().map((key) => ({ key: propertyKey(key), type: [...types.get(key)!].sort().join(" | ") }));
 }
 
 function toShape(node: SchemaNode): Shape {

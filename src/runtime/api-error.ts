@@ -29,10 +29,15 @@ export class ApiError extends Error {
       cause?: unknown;
     },
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // What a server sends ends up here, and a message ends up in logs: no line breaks, no terminal escapes.
+    super(
+      escapeControls(message),
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.status = details.status;
     this.statusObject = details.statusObject;
-    this.reason = details.statusObject?.reason;
+    const reason = details.statusObject?.reason;
+    this.reason = typeof reason === "string" ? reason : undefined;
     this.body = details.body;
     this.headers = details.headers;
     this.attempts = details.attempts ?? 1;
@@ -70,5 +75,26 @@ export function describeFailure(error: unknown, timeoutMs: number): string {
 
 /** The start of a long text, for messages (the whole text stays on the error). */
 export function excerpt(text: string, limit = 200): string {
-  return text.length > limit ? `${text.slice(0, limit)}...` : text;
+  if (text.length <= limit) return text;
+  // Never half of a surrogate pair: a lone one is not valid UTF-16, and some loggers choke on it.
+  const last = text.charCodeAt(limit - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit;
+  return `${text.slice(0, end)}...`;
+}
+
+/** How many characters of a `Status` message an `ApiError.message` keeps (the whole Status stays on the error). */
+export const STATUS_MESSAGE_LIMIT = 1000;
+
+// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidirectional overrides
+// (which make a log line read differently from what it holds).
+const CONTROLS =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** `text` with every control character written as an escape (`\n`, `\u001b`), so it stays one plain line. */
+export function escapeControls(text: string): string {
+  return text.replace(
+    CONTROLS,
+    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

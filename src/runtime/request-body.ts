@@ -1,32 +1,46 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/request-body.ts), never in an output: the next run would put it back.
 import { MAX_JSON_DEPTH, scanJson } from "./json-scan.js";
+import { bodyMediaType, unsupportedMediaType } from "./negotiate.js";
 import { type Status, statusObject } from "./status.js";
 
 /** A request body as read: its bytes, or why there are none. */
 export type BodyRead = { bytes: Uint8Array } | { failure: "too-large" | "timeout" | "unreadable" };
 
-/** A JSON body: its value (undefined when empty) and the duplicate keys of its text; or the answer refusing it. */
-export type JsonBody =
+/** A decoded body: its value (undefined when empty) and the duplicate keys of its JSON text; or the answer refusing it. */
+export type DecodedBody =
   { value: unknown; duplicates: string[] } | { error: Status & { code: number }; close: boolean };
 
+/** How bodies are decoded besides JSON. */
+export interface BodyFormats {
+  /** The media type of a body sent without Content-Type (kube-apiserver: JSON; patches have none). */
+  fallback?: string | undefined;
+  /** Parses YAML text (`application/yaml`, `application/apply-patch+yaml`); without it YAML is refused. */
+  parseYaml?: (text: string) => unknown;
+}
+
+/** YAML media types: `application/yaml` and the `+yaml` patch types. */
+export function isYamlType(mediaType: string): boolean {
+  return mediaType === "application/yaml" || mediaType.endsWith("+yaml");
+}
+
 /**
- * Checks the media type, reads the body within `limit` bytes and `timeoutMs`, and parses it as JSON: not
- * UTF-8, nested deeper than the apiserver allows, or not JSON is a 400; a stalled or broken body also closes
+ * Checks the media type (415 unless one of `accepted`, after `formats.fallback` for none), reads the body
+ * within `limit` bytes and `timeoutMs`, and decodes it as JSON, or YAML with `formats.parseYaml`: not UTF-8,
+ * nested deeper than the apiserver allows, or not JSON (YAML) is a 400; a stalled or broken body also closes
  * the connection (it is in an unknown state).
  */
-export async function readJsonBody(
+export async function readBody(
   contentType: string | undefined,
   accepted: readonly string[],
   read: () => Promise<BodyRead>,
   limit: number,
   timeoutMs: number,
-): Promise<JsonBody> {
-  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!accepted.includes(mediaType)) {
-    const message = `the body of the request was in an unknown format (${mediaType ? JSON.stringify(mediaType) : "no Content-Type"}); accepted media types: ${accepted.join(", ")}`;
-    return { error: statusObject(415, "UnsupportedMediaType", message), close: false };
-  }
+  formats: BodyFormats = {},
+): Promise<DecodedBody> {
+  const decodable = accepted.filter((type) => !isYamlType(type) || formats.parseYaml);
+  const mediaType = bodyMediaType(contentType, decodable, formats.fallback);
+  if (mediaType === undefined) return { error: unsupportedMediaType(decodable), close: false };
   const body = await read();
   if ("failure" in body && body.failure === "too-large")
     return {
@@ -61,6 +75,7 @@ export async function readJsonBody(
       close: false,
     };
   }
+  if (isYamlType(mediaType)) return decodeYaml(text, formats.parseYaml!);
   const scan = scanJson(text);
   if (scan.tooDeep)
     return {
@@ -80,6 +95,24 @@ export async function readJsonBody(
         "BadRequest",
         `the request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`,
       ),
+      close: false,
+    };
+  }
+}
+
+/**
+ * YAML through the user's parser, then through JSON, as the apiserver converts YAML to JSON before decoding:
+ * what JSON cannot carry (a date object, a function) comes out as JSON writes it.
+ */
+function decodeYaml(text: string, parse: (text: string) => unknown): DecodedBody {
+  try {
+    const value = parse(text);
+    const json = JSON.stringify(value);
+    return { value: json === undefined ? undefined : JSON.parse(json), duplicates: [] };
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split("\n")[0] : "parse error";
+    return {
+      error: statusObject(400, "BadRequest", `the request body is not valid YAML: ${why}`),
       close: false,
     };
   }

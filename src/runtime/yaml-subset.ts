@@ -97,11 +97,32 @@ function isItem(text: string): boolean {
   return text === "-" || text.startsWith("- ");
 }
 
+/**
+ * `key: value`, `key:` or `"quoted key": value`. Found by position, not by one regex for the whole line: a
+ * lazy key followed by optional spaces backtracks over every space, quadratic on a long line (a 100 KB line
+ * took 4 s).
+ */
 function keyValue(text: string): { key: string; value: string } | undefined {
-  const quoted = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:(?:\s+(.*))?$/.exec(text);
-  if (quoted) return { key: scalar(quoted[1]!, 0) as string, value: quoted[2] ?? "" };
-  const plain = /^([^\s"'#{}[\],&*!|>%@`-][^:]*?|-[^\s:][^:]*?)\s*:(?:\s+(.*))?$/.exec(text);
-  return plain ? { key: plain[1]!, value: plain[2] ?? "" } : undefined;
+  const quoted = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')/.exec(text)?.[0];
+  if (quoted !== undefined) {
+    const rest = text.slice(quoted.length).trimStart();
+    const value = rest.startsWith(":") ? valueAfterColon(rest.slice(1)) : undefined;
+    return value === undefined ? undefined : { key: scalar(quoted, 0) as string, value };
+  }
+  // A plain key holds no colon, so the first colon ends it.
+  const colon = text.indexOf(":");
+  const key = text.slice(0, Math.max(colon, 0)).trimEnd();
+  if (colon === -1 || !(/^[^\s"'#{}[\],&*!|>%@`-]/.test(key) || /^-[^\s:]/.test(key)))
+    return undefined;
+  const value = valueAfterColon(text.slice(colon + 1));
+  return value === undefined ? undefined : { key, value };
+}
+
+/** What follows a key's colon: nothing, or white space and the value (on this line). */
+function valueAfterColon(rest: string): string | undefined {
+  if (rest !== "" && !/^\s/.test(rest)) return undefined;
+  const value = rest.trimStart();
+  return /[\n\r\u2028\u2029]/.test(value) ? undefined : value;
 }
 
 function scalar(text: string, line: number): unknown {

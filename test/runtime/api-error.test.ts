@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, describeFailure, excerpt } from "../../src/runtime/api-error.js";
+import { ApiError, describeFailure, escapeControls, excerpt } from "../../src/runtime/api-error.js";
 
 const withCode = (code: unknown, message: string) => Object.assign(new Error(message), { code });
 const fetchFailed = (cause: unknown) => new TypeError("fetch failed", { cause });
@@ -74,5 +74,32 @@ describe("excerpt", () => {
 
   it("keeps 200 characters by default", () => {
     expect(excerpt("y".repeat(500))).toBe(`${"y".repeat(200)}...`);
+  });
+});
+
+describe("escapeControls", () => {
+  it.each([
+    ["line breaks and tabs as their short escapes", "a\r\nb\tc", "a\\r\\nb\\tc"],
+    ["ANSI escapes, NUL, DEL and C1 controls as \\u escapes", "\u001b[31mred\u0000\u007f\u0085\u009b", "\\u001b[31mred\\u0000\\u007f\\u0085\\u009b"],
+    ["the Unicode line and paragraph separators", "a\u2028b\u2029c", "a\\u2028b\\u2029c"],
+    ["bidirectional overrides and marks", "\u202eevil\u202c\u2066x\u2069\u200e\u200f\u061c", "\\u202eevil\\u202c\\u2066x\\u2069\\u200e\\u200f\\u061c"],
+    ["printable text, backslashes and non-ASCII as they are", 'ok "ü" \\n €', 'ok "ü" \\n €'],
+  ])("writes %s", (_name, text, want) => {
+    expect(escapeControls(text)).toBe(want);
+  });
+
+  it("applies to every ApiError message", () => {
+    expect(new ApiError("GET /x: 409: a\nb\u001b[0m", { status: 409 }).message).toBe("GET /x: 409: a\\nb\\u001b[0m");
+  });
+
+  it("leaves a reason that is not a string out of ApiError.reason", () => {
+    expect(new ApiError("x", { status: 500, statusObject: { kind: "Status", reason: { evil: true } as unknown as string } }).reason).toBeUndefined();
+  });
+});
+
+describe("excerpt, at a surrogate pair", () => {
+  it("never ends on half a pair", () => {
+    expect(excerpt("ab😀cd", 3)).toBe("ab...");
+    expect(excerpt("ab😀cd", 4)).toBe("ab😀...");
   });
 });

@@ -338,3 +338,58 @@ describe("createClient: retries", () => {
     expect(again.requests.map((r) => r.init.body)).toEqual([JSON.stringify(BINDING), JSON.stringify(BINDING)]);
   });
 });
+
+describe("createClient: maxResponseBytes", () => {
+  /** A pod as the apiserver writes it in a list (compact JSON): a Deployment's pod, with managed fields and status. */
+  const realisticPod = (i: number) => ({
+    metadata: {
+      name: `web-7d9c8b6f5-${String(i).padStart(5, "x")}`, generateName: "web-7d9c8b6f5-", namespace: "default", uid: "8d3f6a7e-5c1b-4b7e-9f3a-2d4c6e8a0b1c", resourceVersion: String(100000 + i), creationTimestamp: "2024-05-01T10:00:00Z",
+      labels: { app: "web", "pod-template-hash": "7d9c8b6f5", "app.kubernetes.io/part-of": "shop" },
+      annotations: { "kubectl.kubernetes.io/restartedAt": "2024-05-01T09:59:00Z", "prometheus.io/scrape": "true" },
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-7d9c8b6f5", uid: "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d", controller: true, blockOwnerDeletion: true }],
+      managedFields: [
+        { manager: "kube-controller-manager", operation: "Update", apiVersion: "v1", time: "2024-05-01T10:00:00Z", fieldsType: "FieldsV1", fieldsV1: { "f:metadata": { "f:generateName": {}, "f:labels": { ".": {}, "f:app": {}, "f:pod-template-hash": {} }, "f:ownerReferences": { ".": {}, 'k:{"uid":"1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}': {} } }, "f:spec": { "f:containers": { 'k:{"name":"web"}': { ".": {}, "f:image": {}, "f:imagePullPolicy": {}, "f:name": {}, "f:ports": { ".": {}, 'k:{"containerPort":8080,"protocol":"TCP"}': { ".": {}, "f:containerPort": {}, "f:protocol": {} } }, "f:resources": { ".": {}, "f:limits": { ".": {}, "f:memory": {} }, "f:requests": { ".": {}, "f:cpu": {}, "f:memory": {} } }, "f:terminationMessagePath": {}, "f:terminationMessagePolicy": {} } }, "f:dnsPolicy": {}, "f:enableServiceLinks": {}, "f:restartPolicy": {}, "f:schedulerName": {}, "f:securityContext": {}, "f:terminationGracePeriodSeconds": {} } } },
+        { manager: "kubelet", operation: "Update", apiVersion: "v1", time: "2024-05-01T10:00:05Z", fieldsType: "FieldsV1", subresource: "status", fieldsV1: { "f:status": { "f:conditions": { 'k:{"type":"ContainersReady"}': { ".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {} }, 'k:{"type":"Initialized"}': { ".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {} }, 'k:{"type":"Ready"}': { ".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {} } }, "f:containerStatuses": {}, "f:hostIP": {}, "f:phase": {}, "f:podIP": {}, "f:podIPs": { ".": {}, 'k:{"ip":"10.244.1.7"}': { ".": {}, "f:ip": {} } }, "f:startTime": {} } } },
+      ],
+    },
+    spec: {
+      volumes: [{ name: "kube-api-access-abcde", projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: "token" } }, { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } }, { downwardAPI: { items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }] } }], defaultMode: 420 } }],
+      containers: [{ name: "web", image: "registry.example.com/shop/web:1.42.0", ports: [{ containerPort: 8080, protocol: "TCP" }], resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } }, volumeMounts: [{ name: "kube-api-access-abcde", readOnly: true, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" }], terminationMessagePath: "/dev/termination-log", terminationMessagePolicy: "File", imagePullPolicy: "IfNotPresent" }],
+      restartPolicy: "Always", terminationGracePeriodSeconds: 30, dnsPolicy: "ClusterFirst", serviceAccountName: "default", serviceAccount: "default", nodeName: `node-${i % 500}`, securityContext: {}, schedulerName: "default-scheduler",
+      tolerations: [{ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }, { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }],
+      priority: 0, enableServiceLinks: true, preemptionPolicy: "PreemptLowerPriority",
+    },
+    status: {
+      phase: "Running",
+      conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: "2024-05-01T10:00:05Z" })),
+      hostIP: "172.18.0.3", hostIPs: [{ ip: "172.18.0.3" }], podIP: "10.244.1.7", podIPs: [{ ip: "10.244.1.7" }], startTime: "2024-05-01T10:00:00Z",
+      containerStatuses: [{ name: "web", state: { running: { startedAt: "2024-05-01T10:00:04Z" } }, lastState: {}, ready: true, restartCount: 0, image: "registry.example.com/shop/web:1.42.0", imageID: "registry.example.com/shop/web@sha256:3f1c8f2e7a9b4d6c5e0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a7", containerID: "containerd://9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b", started: true }],
+      qosClass: "Burstable",
+    },
+  });
+
+  it("reads a PodList of 10,000 pods (about 5 KiB each, as the apiserver writes them) with the default limit", async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => JSON.stringify(realisticPod(i)));
+    const podBytes = items[0]!.length;
+    const text = `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"200000"},"items":[${items.join(",")}]}`;
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 65536) controller.enqueue(bytes.subarray(at, at + 65536));
+        controller.close();
+      },
+    });
+    const { client } = fakeClient({}, () => new Response(body, { headers: { "content-type": "application/json" } }));
+    const answer = (await client["listPods"]!({ namespace: "default" })) as ApiResponse<{ items: unknown[] }>;
+    expect(answer.body.items).toHaveLength(10_000);
+    // The default (256 MiB) holds some 50,000 such pods: what the README promises.
+    expect([podBytes > 4 * 1024 && podBytes < 6 * 1024, Math.floor((256 * 1024 * 1024) / podBytes) > 45_000]).toEqual([true, true]);
+  });
+
+  it("fails a larger answer with the HTTP status, the headers and no body, and does not retry it", async () => {
+    const { client, requests } = fakeClient({ maxResponseBytes: 10, retry: { retries: 2, baseDelayMs: 1 } }, () => new Response("[1,2,3,4,5,6]", { status: 200, headers: { "x-a": "1" } }));
+    const error = await failure(client["readVersion"]!());
+    expect(error).toMatchObject({ status: 200, body: undefined, attempts: 1, message: "GET /version: the 200 answer is larger than maxResponseBytes (10 bytes); page a long list with limit and continue, or raise the limit" });
+    expect([error.headers?.get("x-a"), requests.length]).toEqual(["1", 1]);
+  });
+});

@@ -152,3 +152,31 @@ describe("fromKubeconfig: refusals", () => {
     expect(() => fromKubeconfig(file, context)).toThrow(message(file));
   });
 });
+
+describe("fromKubeconfig: keys are plain data", () => {
+  const json = (context: Record<string, unknown>, user: Record<string, unknown> = {}) =>
+    `{"current-context":"x","clusters":[{"name":"c","cluster":{"server":"https://c.test"}}],"users":[{"name":"u","user":${JSON.stringify(user)}}],"contexts":[{"name":"x","context":${JSON.stringify({ cluster: "c", user: "u", ...context }).replace("}", ',"__proto__":{"namespace":"from-proto","user":"ghost"}}')}}]}`;
+
+  // Regression (issue 14: the kubeconfig reader treated a `__proto__:` key as a prototype, so keys under it were read: context.__proto__.namespace).
+  it.each([
+    ["YAML", kubeconfig({ current: "x", clusters: { c: "server: https://c.test" }, users: { u: "token: t" }, contexts: { x: "cluster: c\nuser: u\n__proto__:\n  namespace: from-proto\n  user: ghost" } })],
+    ["JSON", json({}, { token: "t" })],
+  ])("reads nothing under a __proto__ key (%s)", (_name, text) => {
+    const file = join(folder({ config: text }), "config");
+    expect(picked(fromKubeconfig(file))).toEqual({ baseUrl: "https://c.test", namespace: undefined, token: "t" });
+    expect(({} as Record<string, unknown>)["namespace"]).toBeUndefined();
+  });
+
+  // Regression (issue 14): every setting was read with `entry[key]`, so what Object.prototype carries (put there by other code) counted as set.
+  it("takes no setting an entry only inherits", () => {
+    const file = join(folder({ config: json({}, {}) }), "config");
+    const prototype = Object.prototype as Record<string, unknown>;
+    try {
+      Object.assign(prototype, { token: "inherited-token", namespace: "inherited-ns", exec: { command: "evil" }, "proxy-url": "http://proxy.test" });
+      const options = fromKubeconfig(file);
+      expect([options.baseUrl, Object.hasOwn(options, "namespace"), Object.hasOwn(options, "token")]).toEqual(["https://c.test", false, false]);
+    } finally {
+      for (const key of ["token", "namespace", "exec", "proxy-url"]) delete prototype[key];
+    }
+  });
+});

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/runtime/client.js";
 import { fileToken, inCluster, nodeFetch } from "../../src/runtime/node.js";
 
 /** What test/node-transport.test.ts does not cover: the token cache, inCluster's edges, and nodeFetch over plain http. */
@@ -29,6 +30,52 @@ describe("fileToken", () => {
     writeFileSync(path, "longer-token");
     at(path, 1_000_001);
     expect(token()).toBe("longer-token");
+  });
+
+  // Regression (issue 14: fileToken returned "" while the file was being rewritten in place, and the request went out with no Authorization).
+  it("keeps the last token it read while a writer truncates the file, then writes it again", () => {
+    const path = fresh();
+    writeFileSync(path, "first-token\n");
+    const token = fileToken(path);
+    expect(token()).toBe("first-token");
+    writeFileSync(path, "");
+    expect(token()).toBe("first-token");
+    writeFileSync(path, "  \n");
+    expect(token()).toBe("first-token");
+    writeFileSync(path, "second-token\n");
+    expect(token()).toBe("second-token");
+  });
+
+  it("keeps the last token it read while the file is missing", () => {
+    const path = fresh();
+    writeFileSync(path, "first-token");
+    const token = fileToken(path);
+    expect(token()).toBe("first-token");
+    rmSync(path);
+    expect(token()).toBe("first-token");
+  });
+
+  it("reads a token that kubelet renames into place", () => {
+    const path = fresh();
+    writeFileSync(path, "first-token");
+    const token = fileToken(path);
+    expect(token()).toBe("first-token");
+    writeFileSync(`${path}.tmp`, "second-token-of-another-length");
+    renameSync(`${path}.tmp`, path);
+    expect(token()).toBe("second-token-of-another-length");
+  });
+
+  it("fails, naming the file, when it is empty before a token was ever read; the call fails and sends nothing", async () => {
+    const path = fresh();
+    writeFileSync(path, "\n");
+    expect(() => fileToken(path)()).toThrow(`the token file ${path} is empty`);
+    const sent: unknown[] = [];
+    const client = createClient<{ readVersion: () => Promise<unknown> }>(
+      { authHeader: "authorization", query: {}, operations: { readVersion: { method: "GET", path: "/version", operationId: "getCodeVersion", action: "get", kind: 0, query: [], status: 200 } } },
+      { baseUrl: "https://k8s.test", token: fileToken(path), fetch: async (url) => (sent.push(url), Response.json({})) },
+    );
+    await expect(client.readVersion()).rejects.toMatchObject({ status: 0, message: `GET /version: could not get the bearer token: the token file ${path} is empty` });
+    expect(sent).toEqual([]);
   });
 
   it("fails with the path when the file is missing, and recovers once it is back", () => {
@@ -122,6 +169,40 @@ describe("nodeFetch over plain http", () => {
     const before = seen.length;
     await expect(nodeFetch()(`${base}/x`, { method: "POST", body: new URLSearchParams("a=1") })).rejects.toThrow(new TypeError("nodeFetch sends string or Uint8Array bodies only"));
     expect(seen.length).toBe(before);
+  });
+
+  // Regression (issue 14): nodeFetch queued every byte the server sent, read or not: a watch whose reader
+  // falls behind a fast server grew without bound. Now it stops reading the socket when a MiB is queued.
+  it("reads no further ahead of its reader than a few MiB: the server waits", async () => {
+    const huge = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, " ");
+      const more = () => {
+        while (!response.destroyed && written < 128 * 1024 * 1024) {
+          written += chunk.length;
+          if (!response.write(chunk)) return void response.once("drain", more);
+        }
+        response.end();
+      };
+      more();
+    });
+    let written = 0;
+    await new Promise<void>((resolve) => huge.listen(0, "127.0.0.1", resolve));
+    try {
+      const answer = await nodeFetch()(`http://127.0.0.1:${(huge.address() as AddressInfo).port}/`, {});
+      // Until the count stops growing (or 3 s): a reader that does not read.
+      for (let last = -1, i = 0; written !== last && i < 30; i++) {
+        last = written;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(written).toBeLessThan(32 * 1024 * 1024);
+      const reader = answer.body!.getReader();
+      expect((await reader.read()).value?.byteLength).toBeGreaterThan(0);
+      await reader.cancel();
+    } finally {
+      huge.closeAllConnections();
+      huge.close();
+    }
   });
 
   it("rejects with the signal's reason, before connecting, when the signal has already aborted", async () => {

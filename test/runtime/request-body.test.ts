@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type BodyRead, readChunks, readJsonBody, streamChunks } from "../../src/runtime/request-body.js";
+import { type BodyRead, readChunks, readBody, streamChunks } from "../../src/runtime/request-body.js";
 import { statusObject } from "../../src/runtime/status.js";
+import { parse } from "yaml";
 
 const JSON_ONLY = ["application/json"];
+const JSON_AND_YAML = ["application/json", "application/yaml"];
 const PATCH = ["application/merge-patch+json", "application/json-patch+json", "application/strategic-merge-patch+json"];
 const bytes = (text: string) => new TextEncoder().encode(text);
 const reads = (text: string) => async (): Promise<BodyRead> => ({ bytes: bytes(text) });
@@ -19,7 +21,7 @@ function chunked(chunks: Array<Uint8Array | string>) {
   return { body: body(), counter };
 }
 
-describe("readJsonBody", () => {
+describe("readBody", () => {
   it.each([
     ["application/json", JSON_ONLY],
     ["application/json; charset=utf-8", JSON_ONLY],
@@ -28,21 +30,40 @@ describe("readJsonBody", () => {
     ["application/json-patch+json", PATCH],
     ["application/merge-patch+json; charset=utf-8", PATCH],
   ])("accepts the media type %j", async (contentType, accepted) => {
-    expect(await readJsonBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: [] });
+    expect(await readBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: [] });
+  });
+
+  const unknownFormat = (types: string) => `the body of the request was in an unknown format - accepted media types include: ${types}`;
+  it.each([
+    ["YAML without a parser", "application/yaml", JSON_AND_YAML, unknownFormat("application/json")],
+    ["text", "text/plain;charset=UTF-8", JSON_ONLY, unknownFormat("application/json")],
+    ["plain JSON on a patch", "application/json", PATCH, unknownFormat("application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json")],
+    ["a type that only starts like JSON", "application/jsonx", JSON_ONLY, unknownFormat("application/json")],
+    ["a patch without Content-Type", undefined, PATCH, unknownFormat("application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json")],
+    ["a media type that does not parse", "application/json;charset", JSON_ONLY, unknownFormat("application/json")],
+  ])("answers 415 in the apiserver's words for %s, without reading the body", async (_name, contentType, accepted, message) => {
+    let read = false;
+    const result = await readBody(contentType, accepted, async () => ((read = true), { bytes: bytes("{}") }), 100, 1000);
+    expect(result).toEqual({ error: statusObject(415, "UnsupportedMediaType", message), close: false });
+    expect(read).toBe(false);
   });
 
   it.each([
-    ["no Content-Type", undefined, JSON_ONLY, "the body of the request was in an unknown format (no Content-Type); accepted media types: application/json"],
-    ["an empty Content-Type", "", JSON_ONLY, "the body of the request was in an unknown format (no Content-Type); accepted media types: application/json"],
-    ["YAML", "application/yaml", JSON_ONLY, 'the body of the request was in an unknown format ("application/yaml"); accepted media types: application/json'],
-    ["text", "text/plain;charset=UTF-8", JSON_ONLY, 'the body of the request was in an unknown format ("text/plain"); accepted media types: application/json'],
-    ["plain JSON on a patch", "application/json", PATCH, 'the body of the request was in an unknown format ("application/json"); accepted media types: application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json'],
-    ["a type that only starts like JSON", "application/jsonx", JSON_ONLY, 'the body of the request was in an unknown format ("application/jsonx"); accepted media types: application/json'],
-  ])("answers 415 for %s, without reading the body", async (_name, contentType, accepted, message) => {
-    let read = false;
-    const result = await readJsonBody(contentType, accepted, async () => ((read = true), { bytes: bytes("{}") }), 100, 1000);
-    expect(result).toEqual({ error: statusObject(415, "UnsupportedMediaType", message), close: false });
-    expect(read).toBe(false);
+    ["no Content-Type", undefined],
+    ["an empty Content-Type", ""],
+  ])("reads a body with %s as JSON when JSON is the fallback (what the apiserver does)", async (_name, contentType) => {
+    expect(await readBody(contentType, JSON_ONLY, reads('{"a":1}'), 100, 1000, { fallback: "application/json" })).toEqual({ value: { a: 1 }, duplicates: [] });
+  });
+
+  it("reads YAML with the parser it is given, through JSON (a date becomes its string)", async () => {
+    const parseYaml = (text: string) => (text.startsWith("when") ? { when: new Date("2026-01-02T03:04:05Z") } : parse(text));
+    expect(await readBody("application/yaml; charset=utf-8", JSON_AND_YAML, reads("a:\n  b: [1, two]\n"), 100, 1000, { parseYaml })).toEqual({ value: { a: { b: [1, "two"] } }, duplicates: [] });
+    expect(await readBody("application/yaml", JSON_AND_YAML, reads("when: x"), 100, 1000, { parseYaml })).toEqual({ value: { when: "2026-01-02T03:04:05.000Z" }, duplicates: [] });
+  });
+
+  it("answers 400 with the parser's first line for YAML it refuses", async () => {
+    const result = await readBody("application/yaml", JSON_AND_YAML, reads("a: 1\na: 2\n"), 100, 1000, { parseYaml: (text) => parse(text) });
+    expect(result).toMatchObject({ error: { code: 400, reason: "BadRequest", message: expect.stringMatching(/^the request body is not valid YAML: Map keys must be unique/) } });
   });
 
   it.each([
@@ -50,7 +71,7 @@ describe("readJsonBody", () => {
     ["timeout", { error: statusObject(408, "Timeout", "the request body was not received within 1000 ms"), close: true }],
     ["unreadable", { error: statusObject(400, "BadRequest", "the request body could not be read"), close: true }],
   ] as const)("turns a %s read into its answer, closing the connection only when its state is unknown", async (failure, want) => {
-    expect(await readJsonBody("application/json", JSON_ONLY, async () => ({ failure }), 100, 1000)).toEqual(want);
+    expect(await readBody("application/json", JSON_ONLY, async () => ({ failure }), 100, 1000)).toEqual(want);
   });
 
   it.each([
@@ -61,7 +82,7 @@ describe("readJsonBody", () => {
     ["a leading byte order mark", '\uFEFF{"a":1}', { value: { a: 1 }, duplicates: [] }],
     ["duplicate keys, with their paths", '{"a":{"b":1,"b":2},"a":3}', { value: { a: 3 }, duplicates: ["a.b", "a"] }],
   ])("reads %s", async (_name, text, want) => {
-    expect(await readJsonBody("application/json", JSON_ONLY, reads(text), 100, 1000)).toEqual(want);
+    expect(await readBody("application/json", JSON_ONLY, reads(text), 100, 1000)).toEqual(want);
   });
 
   it.each([
@@ -72,12 +93,12 @@ describe("readJsonBody", () => {
     ["text that is not JSON", bytes("{not json"), /^the request body is not valid JSON: .+/],
     ["blanks only", bytes("   "), /^the request body is not valid JSON: .+/],
   ])("answers 400 for %s, keeping the connection", async (_name, body, message) => {
-    const result = await readJsonBody("application/json", JSON_ONLY, async () => ({ bytes: body }), 1_000_000, 1000);
+    const result = await readBody("application/json", JSON_ONLY, async () => ({ bytes: body }), 1_000_000, 1000);
     expect(result).toMatchObject({ error: { code: 400, reason: "BadRequest", status: "Failure", message }, close: false });
   });
 
   it("accepts JSON nested exactly 10,000 levels", async () => {
-    const result = await readJsonBody("application/json", JSON_ONLY, reads("[".repeat(10_000) + "]".repeat(10_000)), 1_000_000, 1000);
+    const result = await readBody("application/json", JSON_ONLY, reads("[".repeat(10_000) + "]".repeat(10_000)), 1_000_000, 1000);
     expect("value" in result).toBe(true);
   });
 });

@@ -87,15 +87,17 @@ describe("createFetchHandler: the order of the checks", () => {
 
   // The last column: whether authenticate was asked.
   it.each([
-    ["an unknown path, before asking authenticate", "/api/v1/nodes", { method: "GET" }, 404, "NotFound", "the server could not find the requested resource", false],
-    ["a method the path does not allow, before asking authenticate", PODS, { method: "DELETE" }, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource (allowed: GET, POST)", false],
+    ["a bad token on an unknown path, before the path is matched (the apiserver authenticates first)", "/api/v1/nodes", { method: "GET", headers: { authorization: "Bearer bad" } }, 401, "Unauthorized", "Unauthorized", true],
+    ["no token on a method the path does not allow", PODS, { method: "DELETE" }, 401, "Unauthorized", "Unauthorized", true],
+    ["an unknown path, after authenticate", "/api/v1/nodes", { method: "GET", headers: authenticated }, 404, "NotFound", "the server could not find the requested resource", true],
+    ["a method the path does not allow, after authenticate", PODS, { method: "DELETE", headers: authenticated }, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource (allowed: GET, POST)", true],
     ["no token, before the query", `${PODS}?dryRun=None`, post(POD), 401, "Unauthorized", "Unauthorized", true],
     ["a bad token, before the query", `${PODS}?dryRun=None`, post(POD, { ...JSON_TYPE, authorization: "Bearer bad" }), 401, "Unauthorized", "Unauthorized", true],
     ["a bad query, before the path", "/api/v1/namespaces/Team/pods?dryRun=None", post(POD, authenticated), 400, "BadRequest", 'invalid value for query parameter "dryRun": "None"; supported values: "All"', true],
     ["a path parameter that holds '/', before the body", "/api/v1/namespaces/team-a/pods/a%2Fb", { method: "PUT", body: "{", headers: authenticated }, 400, "BadRequest", "Name parameter invalid: \"a/b\": may not contain '/'", true],
     ["a namespace no object can be in, before the body", "/api/v1/namespaces/Team/pods", { method: "POST", body: "{", headers: authenticated }, 404, "NotFound", 'namespaces "Team" not found', true],
     ["a name no pod can have, before the body", `${PODS}/Web_1`, { method: "PUT", body: "{", headers: authenticated }, 404, "NotFound", 'pods "Web_1" not found', true],
-    ["a media type that is not JSON, before the size", PODS, { method: "POST", body: "{}", headers: { authorization: "Bearer good", "content-type": "text/plain", "content-length": "999999999" } }, 415, "UnsupportedMediaType", "the body of the request was in an unknown format (\"text/plain\"); accepted media types: application/json", true],
+    ["a media type that is not JSON, before the size", PODS, { method: "POST", body: "{}", headers: { authorization: "Bearer good", "content-type": "text/plain", "content-length": "999999999" } }, 415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json", true],
     ["a body over the limit, before reading it", PODS, { method: "POST", body: "{", headers: { ...authenticated, "content-length": "1025" } }, 413, "RequestEntityTooLarge", "the request body is larger than the limit of 1024 bytes", true],
     ["a body that is not JSON", PODS, { method: "POST", body: "{", headers: authenticated }, 400, "BadRequest", /^the request body is not valid JSON: /, true],
     ["an empty body where one is required", PODS, { method: "POST", body: "", headers: authenticated }, 400, "BadRequest", "the request body is required", true],
@@ -229,7 +231,7 @@ describe("createFetchHandler: what a handler gets", () => {
 
   it("a patch sent as plain JSON is a 415 naming the patch types", async () => {
     const answer = await send(createFetchHandler(table, recording().handlers), WEB_1, { method: "PATCH", body: "{}", headers: JSON_TYPE });
-    expect(answer.body.message).toBe('the body of the request was in an unknown format ("application/json"); accepted media types: application/merge-patch+json, application/json-patch+json');
+    expect(answer.body.message).toBe("the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/json-patch+json");
   });
 
   it("a body that is not of the kind (DeleteOptions) is checked against its own schema, without the kind's name and type checks", async () => {

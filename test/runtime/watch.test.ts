@@ -78,10 +78,44 @@ describe("watchEvents", () => {
 });
 
 describe("lines and textChunks", () => {
+  const errors = { unfinished: (rest: string) => new Error(`unfinished: ${rest}`), tooLong: () => new Error("too long") };
+
   it("keeps a long line that comes in many chunks whole", async () => {
     const long = "x".repeat(100_000);
     const parts = [...long.matchAll(/.{1,1000}/g)].map((m) => m[0]);
-    expect(await collect(lines(chunksOfText(...parts, "\nend\n"), () => new Error("unfinished")))).toEqual([long, "end"]);
+    expect(await collect(lines(chunksOf(...parts, "\nend\n"), 1e9, errors))).toEqual([long, "end"]);
+  });
+
+  // Regression (issue 14): each chunk of a line under way flattened all of it again (`buffer += text`, then a search):
+  // a 64 MB watch line in 16 KiB chunks took 113 s. 16 MB in 16 KiB chunks took about 7 s; now milliseconds.
+  it("takes time linear in the line's length, however many chunks bring it", async () => {
+    const chunk = encoder.encode("x".repeat(16 * 1024));
+    async function* many(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 1024; i++) yield chunk;
+      yield encoder.encode("\n");
+    }
+    const started = performance.now();
+    const [line] = await collect(lines(many(), 1e9, errors));
+    expect(line).toHaveLength(16 * 1024 * 1024);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it.each([
+    ["a line over the limit, its end not yet come", ["x".repeat(11)]],
+    ["a line over the limit in one chunk with its end", ["x".repeat(11) + "\n"]],
+    ["a line over the limit across chunks", ["xxxxxx", "xxxxx\n"]],
+  ])("fails on %s, as soon as it is over", async (_name, parts) => {
+    await expect(collect(lines(chunksOf(...parts), 10, errors))).rejects.toThrow("too long");
+  });
+
+  it("takes lines of exactly the limit, \r\n ends, and a character cut between chunks", async () => {
+    const euro = encoder.encode("€€€\r\n"); // 3 bytes each
+    expect(await collect(lines(chunksOf(euro.subarray(0, 4), euro.subarray(4), "xxxxxxxxxx\n"), 10, errors))).toEqual(["€€€", "xxxxxxxxxx"]);
+  });
+
+  it("fails on an unfinished last line, and ignores a blank one", async () => {
+    await expect(collect(lines(chunksOf("a\nb"), 10, errors))).rejects.toThrow("unfinished: b");
+    expect(await collect(lines(chunksOf("a\n  "), 10, errors))).toEqual(["a"]);
   });
 
   it("decodes a character split between chunks, and flushes at the end", async () => {
@@ -126,7 +160,3 @@ describe("readChunks", () => {
     expect(await failure(readChunks(open(body, 0)))).toMatchObject({ status: 0, message: "GET /api/v1/pods: the 200 answer was cut off: connection closed by the server (UND_ERR_SOCKET)" });
   });
 });
-
-async function* chunksOfText(...parts: string[]): AsyncGenerator<string> {
-  yield* parts;
-}

@@ -87,25 +87,50 @@ export async function* textChunks(chunks: AsyncIterable<Uint8Array>): AsyncGener
 }
 
 /**
- * The complete lines of a stream of text chunks, without their `\n` (or `\r\n`): a chunk may end mid-line.
- * A last line the stream ended without finishing fails with `unfinished`'s error.
+ * The complete lines of a stream of bytes, decoded as UTF-8, without their `\n` (or `\r\n`): a chunk may end
+ * mid-line or mid-character. A line longer than `maxLineBytes` fails with `errors.tooLong` as soon as it is
+ * (nothing more of it is kept); a last line the stream ended without finishing fails with
+ * `errors.unfinished`. The work is linear in the stream's length, however its lines are cut into chunks.
  */
 export async function* lines(
-  chunks: AsyncIterable<string>,
-  unfinished: (rest: string) => Error,
+  chunks: AsyncIterable<Uint8Array>,
+  maxLineBytes: number,
+  errors: { unfinished: (rest: string) => Error; tooLong: () => Error },
 ): AsyncGenerator<string> {
-  let buffer = "";
-  for await (const text of chunks) {
-    // What is buffered holds no line break: search only the new text (a long line comes in many chunks).
-    const from = buffer.length;
-    let start = 0;
-    buffer += text;
-    for (let end = buffer.indexOf("\n", from); end !== -1; end = buffer.indexOf("\n", start)) {
-      const line = buffer.slice(start, end);
-      start = end + 1;
-      yield line.endsWith("\r") ? line.slice(0, -1) : line;
+  const decoder = new TextDecoder();
+  // The start of the line under way, as the chunks brought it: joined once, when its end arrives.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const take = (last: Uint8Array): string => {
+    let bytes = last;
+    if (pending.length > 0) {
+      bytes = new Uint8Array(pendingBytes + last.byteLength);
+      let at = 0;
+      for (const part of [...pending, last]) {
+        bytes.set(part, at);
+        at += part.byteLength;
+      }
     }
-    buffer = buffer.slice(start);
+    pending = [];
+    pendingBytes = 0;
+    const line = decoder.decode(bytes);
+    return line.endsWith("\r") ? line.slice(0, -1) : line;
+  };
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      if (pendingBytes + (end - start) > maxLineBytes) throw errors.tooLong();
+      yield take(chunk.subarray(start, end));
+      start = end + 1;
+    }
+    if (start < chunk.byteLength) {
+      pendingBytes += chunk.byteLength - start;
+      if (pendingBytes > maxLineBytes) throw errors.tooLong();
+      pending.push(chunk.subarray(start));
+    }
   }
-  if (buffer.trim() !== "") throw unfinished(buffer);
+  if (pendingBytes > 0) {
+    const rest = take(new Uint8Array(0));
+    if (rest.trim() !== "") throw errors.unfinished(rest);
+  }
 }

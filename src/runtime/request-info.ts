@@ -1,0 +1,158 @@
+// gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
+// repository (src/runtime/request-info.ts), never in an output: the next run would put it back.
+import { isTrue } from "./query.js";
+import { type Status, statusObject } from "./status.js";
+
+/**
+ * What a request is about, read from its method and path alone as kube-apiserver's `RequestInfoFactory`
+ * reads it, before any route is matched: what `authorize` decides on.
+ */
+export interface RequestAttributes {
+  /** False for `/version`, `/api`, `/apis`, `/openapi/v2`, ...: `verb` is then the method in lower case. */
+  resourceRequest: boolean;
+  /** get, list, watch, create, update, patch, delete, deletecollection (resource requests). */
+  verb: string;
+  /** The request path, as sent. */
+  path: string;
+  /** `""` for the core group. */
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  /** `pods`; `namespaces` for a namespace itself. */
+  resource: string;
+  /** `binding` in `pods/binding`, `status`, ... */
+  subresource: string;
+  name: string;
+}
+
+const METHOD_VERBS: Record<string, string> = {
+  POST: "create",
+  GET: "get",
+  HEAD: "get",
+  PUT: "update",
+  PATCH: "patch",
+  DELETE: "delete",
+};
+
+/** The apiserver's reading of a request path (`/apis/{group}/{version}/namespaces/{ns}/{resource}/{name}/{sub}`). */
+export function requestAttributes(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): RequestAttributes {
+  const upper = method.toUpperCase();
+  const info: RequestAttributes = {
+    resourceRequest: false,
+    verb: upper.toLowerCase(),
+    path,
+    apiGroup: "",
+    apiVersion: "",
+    namespace: "",
+    resource: "",
+    subresource: "",
+    name: "",
+  };
+  let parts = path.split("/").filter(Boolean).map(decodeSegment);
+  if (parts.length < 3 || (parts[0] !== "api" && parts[0] !== "apis")) return info;
+  const grouped = parts[0] === "apis";
+  if (grouped && parts.length < 4) return info;
+  info.apiGroup = grouped ? parts[1]! : "";
+  info.apiVersion = parts[grouped ? 2 : 1]!;
+  parts = parts.slice(grouped ? 3 : 2);
+  info.resourceRequest = true;
+  const special = parts[0] === "watch" || parts[0] === "proxy";
+  if (special) {
+    info.verb = parts[0]!;
+    parts = parts.slice(1);
+    if (parts.length === 0) return info;
+  } else info.verb = METHOD_VERBS[upper] ?? "";
+  if (parts[0] === "namespaces" && parts.length > 1) {
+    info.namespace = parts[1]!;
+    // `namespaces/{name}/status` and `/finalize` are subresources of the namespace itself.
+    if (parts.length > 2 && parts[2] !== "status" && parts[2] !== "finalize")
+      parts = parts.slice(2);
+  }
+  info.resource = parts[0] ?? "";
+  info.name = parts[1] ?? "";
+  if (parts.length >= 3 && info.verb !== "proxy") info.subresource = parts[2]!;
+  if (info.name === "" && info.verb === "get") {
+    info.verb = isTrue(query.get("watch")) ? "watch" : "list";
+    const byName = exactName(query.get("fieldSelector"));
+    if (byName !== undefined) info.name = byName;
+  }
+  if (info.name === "" && info.verb === "delete") info.verb = "deletecollection";
+  return info;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** `metadata.name=web-1` in a field selector names the one object a list or watch is about. */
+function exactName(selector: string | null): string | undefined {
+  for (const term of (selector ?? "").split(",")) {
+    const match = /^\s*metadata\.name\s*==?\s*([^,]*?)\s*$/.exec(term);
+    const name = match?.[1];
+    if (name && name !== "." && name !== ".." && !/[/%]/.test(name)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The apiserver's 403: `pods "web-1" is forbidden: User "alice" cannot create resource "pods/binding" in
+ * API group "" in the namespace "default"`, with `reason` after a colon when the authorizer gave one.
+ */
+export function forbidden(
+  attributes: RequestAttributes,
+  userName: string,
+  reason: string,
+): Status & { code: number } {
+  const a = attributes;
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const scope = a.namespace ? `in the namespace ${quote(a.namespace)}` : "at the cluster scope";
+  let why = a.resourceRequest
+    ? `User ${quote(userName)} cannot ${a.verb} resource ${quote(resource)} in API group ${quote(a.apiGroup)} ${scope}`
+    : `User ${quote(userName)} cannot ${a.verb} path ${quote(a.path)}`;
+  if (reason) why += `: ${reason}`;
+  const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
+  const message = !qualified
+    ? `forbidden: ${why}`
+    : a.name
+      ? `${qualified} ${quote(a.name)} is forbidden: ${why}`
+      : `${qualified} is forbidden: ${why}`;
+  return statusObject(403, "Forbidden", message, {
+    ...(a.name ? { name: a.name } : {}),
+    ...(a.apiGroup ? { group: a.apiGroup } : {}),
+    ...(a.resource ? { kind: a.resource } : {}),
+  });
+}
+
+/** Go's %q for the texts a message quotes (JSON's escapes are close enough for names and paths). */
+function quote(text: string): string {
+  return JSON.stringify(text);
+}
+
+/**
+ * Where a path template sits (`/api/v1/namespaces/{namespace}/pods/{name}/binding`): its group, version,
+ * resource and subresource, and whether it is namespaced; read as a request to it would be. Undefined for a
+ * path that names no resource (`/version`, `/api/v1`).
+ */
+export function resourcePath(
+  path: string,
+):
+  | { group: string; version: string; resource: string; subresource: string; namespaced: boolean }
+  | undefined {
+  const info = requestAttributes("GET", path, new URLSearchParams());
+  if (!info.resourceRequest || !info.resource || info.resource.includes("{")) return undefined;
+  return {
+    group: info.apiGroup,
+    version: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespaced: info.namespace === "{namespace}",
+  };
+}
