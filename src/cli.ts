@@ -14,6 +14,7 @@ setFlagsFromString("--no-turbofan");
 
 const USAGE = `Usage: gen-binding --spec <file|url|-> [options]
        gen-binding --from-cluster [--kubeconfig <file>] [--context <name>] [options]
+       gen-binding [options]     (settings from gen-binding.config.* or package.json)
 
 Generates TypeScript models, a fetch client and route stubs for Kubernetes kinds
 from the Kubernetes OpenAPI documents: Swagger 2.0 (kubectl get --raw /openapi/v2)
@@ -40,12 +41,15 @@ Options:
   --templates <dir>    a folder of .hbs templates that replace the built-in ones
   --report <text|json> how to print the run's outcome and API change report (default: text)
   --fail-on-breaking   exit 1 when the public API of the output changed in a breaking way
+  --config <file>      the config file (default: gen-binding.config.{ts,mts,js,mjs,json}, else the
+                       "gen-binding" key of package.json, in the working folder)
   -h, --help           show this help
   -v, --version        show the version
 
-Settings may also come from gen-binding.config.json or a "gen-binding" key in package.json
-(same names: spec or specs, out, kinds, emit, handlers, templates, report, failOnBreaking);
-flags win.
+Settings in a config file have the names of the flags: spec or specs, out, kinds, emit, handlers,
+templates, report, failOnBreaking; flags win. In TypeScript:
+  import { defineConfig } from "gen-binding";
+  export default defineConfig({ spec: "swagger.json", out: "src/k8s", kinds: ["Binding", "Pod"] });
 
 Exit status: 0 success, 1 stale output with --check or a breaking change with --fail-on-breaking,
 2 bad usage or bad input.`;
@@ -78,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         templates: { type: "string" },
         report: { type: "string" },
         "fail-on-breaking": { type: "boolean" },
+        config: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -93,12 +98,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${GENERATOR_VERSION}\n`);
     return 0;
   }
-  const config = loadConfig(process.cwd())?.config ?? {};
+  const loaded = await loadConfig(process.cwd(), values.config);
+  const config = loaded?.config ?? {};
   const report = values.report ?? config.report ?? "text";
   if (report !== "text" && report !== "json") return fail(`--report must be text or json, not ${JSON.stringify(report)}`);
   const fromCluster = values["from-cluster"] === true;
   const spec = values.spec ?? (fromCluster ? undefined : (config.specs ?? config.spec));
-  if (!spec && !fromCluster) return fail("missing --spec <file|url|-> (see gen-binding --help)");
+  if (!spec && !fromCluster) return fail(`missing --spec <file|url|->${loaded ? `: ${loaded.source} gives no "spec" or "specs"` : ""} (see gen-binding --help)`);
   const options: CliOptions = {
     spec,
     fromCluster,
