@@ -81,6 +81,7 @@ describe("gen-binding CLI", () => {
       if (req.url === "/openapi/v2") return res.end(text);
       if (req.url === "/login") return res.writeHead(200, { "content-type": "text/html" }).end(page);
       if (req.url === "/busy") return res.writeHead(503, { "content-type": "text/html" }).end(page);
+      if (req.url === "/broken") return res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", message: "etcdserver: request timed out", code: 500 }));
       return res.writeHead(404).end("no");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -98,6 +99,7 @@ describe("gen-binding CLI", () => {
       expect(existsSync(join(out, "client.ts"))).toBe(true);
       expect(await run(["--spec", `${base}/nope`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/nope: HTTP 404 Not Found\n` });
       expect(await run(["--spec", `${base}/busy`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/busy: HTTP 503 Service Unavailable\n` });
+      expect(await run(["--spec", `${base}/broken`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/broken: HTTP 500 Internal Server Error: etcdserver: request timed out\n` });
       expect(await run(["--spec", `${base}/login`, "--out", out])).toEqual({
         code: 2,
         stderr: `gen-binding: ${base}/login: the server answered with an HTML page, not a JSON or YAML document: check the URL (a cluster serves its documents at /openapi/v2 and /openapi/v3; a proxy or login page may have answered)\n`,
