@@ -42,6 +42,11 @@ export interface GenerateOptions extends SpecOptions {
   handlers?: string;
   /** Compare only; write nothing. */
   check?: boolean;
+  /**
+   * Refuse a breaking change of the output's public API: write nothing (the manifest included), so that
+   * every later run with it refuses again until a run without it writes the change.
+   */
+  failOnBreaking?: boolean;
   /** A folder of `*.hbs` files that replace built-in templates of the same name. */
   templates?: string;
 }
@@ -65,7 +70,7 @@ export interface GenerateResult {
   outDir: string;
   operations: string[];
   models: string[];
-  /** The output files as they are after the run (or would be, with `check`). */
+  /** The output files as they are after the run (or would be, with `check`, or when `refused`). */
   files: Array<{ name: string; content: string }>;
   /** One entry per emitted or removed file, in a fixed order. */
   changes: FileChange[];
@@ -75,6 +80,8 @@ export interface GenerateResult {
   noop: boolean;
   /** Public API changes against the previous output; undefined when there was none, or nothing changed. */
   report: ApiChangeReport | undefined;
+  /** True when `failOnBreaking` refused a breaking change: nothing was written. */
+  refused: boolean;
   handlers: HandlersReport;
 }
 
@@ -127,10 +134,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     operations,
     models,
   };
-  if (!options.check) await applyOutput(outDir, changes, { name: MANIFEST_NAME, content: manifestText(manifest) });
+  const refused = options.failOnBreaking === true && report?.breaking === true;
+  if (!options.check && !refused) await applyOutput(outDir, changes, { name: MANIFEST_NAME, content: manifestText(manifest) });
   stage("written");
   const after = changes.filter((c) => c.action !== "remove").map((c) => ({ name: c.name, content: c.action === "kept" ? c.before! : c.after! }));
-  return { kinds, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, handlers };
+  return { kinds, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, refused, handlers };
+}
+
+/**
+ * `GEN_BINDING_TIMING=1`: when each stage ended (seconds since the process started) and the memory then, on
+ * standard error. For profiling and the bench; off, it costs nothing.
+ */
+function stage(name: string): void {
+  if (process.env["GEN_BINDING_TIMING"] !== "1") return;
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  const { rss, heapUsed } = process.memoryUsage();
+  process.stderr.write(`gen-binding timing: ${name} ${(performance.now() / 1000).toFixed(3)} s, rss ${mib(rss)}, heap ${mib(heapUsed)}, peak rss ${mib(process.resourceUsage().maxRSS * 1024)}\n`);
 }
 
 /**
@@ -152,17 +171,6 @@ async function formatFiles(files: readonly RenderedFile[]): Promise<OutputFile[]
   const formatted: OutputFile[] = [];
   for (const file of files) formatted.push(output(file, await formatModule(file.content, file.name, file.statementStarts)));
   return formatted;
-}
-
-/**
- * `GEN_BINDING_TIMING=1`: when each stage ended (seconds since the process started) and the memory then, on
- * standard error. For profiling and the bench; off, it costs nothing.
- */
-function stage(name: string): void {
-  if (process.env["GEN_BINDING_TIMING"] !== "1") return;
-  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
-  const { rss, heapUsed } = process.memoryUsage();
-  process.stderr.write(`gen-binding timing: ${name} ${(performance.now() / 1000).toFixed(3)} s, rss ${mib(rss)}, heap ${mib(heapUsed)}, peak rss ${mib(process.resourceUsage().maxRSS * 1024)}\n`);
 }
 
 /** The handlers file relative to the output folder, with `/` separators (`handlers.ts`, `../src/handlers.ts`). */
@@ -202,6 +210,7 @@ function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: str
     stale: false,
     noop: true,
     report: undefined,
+    refused: false,
     handlers: { file: handlersFile, added: [], orphaned: [], problem: undefined },
   };
 }

@@ -155,7 +155,7 @@ describe("API change report", () => {
     expect(result.stdout).toContain("  - field ObjectReference.fieldPath: field removed  [BREAKING]\n");
     expect(result.stdout).toContain("  ~ field ObjectReference.name: made required  [BREAKING]\n");
     expect(result.stdout).toContain("  + field ObjectReference.port: number, optional\n");
-    expect(result.stderr).toBe("gen-binding: breaking API change (--fail-on-breaking)\n");
+    expect(result.stderr).toBe("gen-binding: breaking API change of core/v1/Binding: nothing written (--fail-on-breaking); to accept it, run gen-binding --accept-breaking\n");
   });
 
   it("prints the outcome as JSON with --report json", () => {
