@@ -1,9 +1,7 @@
 // Generation, cold process, on the real v1.36 document: gen-binding (full run, no-op run, full run without
 // the code cache), the floor, and the peers restricted to the two Binding operations.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { timeNode } from "./lib/process.mjs";
-import { median } from "./lib/stats.mjs";
+import { runRounds, summarize } from "./lib/rounds.mjs";
 
 /** Each tool as the node arguments of one run into `out` (a folder that the bench empties first). */
 function tools(root, spec) {
@@ -24,40 +22,14 @@ function tools(root, spec) {
   };
 }
 
-/** Everything a tool wrote, as one text (to check that it generated the operation it was asked for). */
-function emitted(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath ?? entry.path, entry.name), "utf8"))
-    .join("\n");
-}
-
-/**
- * Runs every tool once per round (plus one discarded warm-up round that also fills the code cache), in
- * the same order each round, and returns per-tool medians and per-round ratios against gen-binding.
- */
+/** Per-tool medians and per-round ratios against gen-binding (see runRounds). */
 export function benchGeneration({ root, spec, rounds, work, log }) {
-  const all = tools(root, spec);
-  const samples = Object.fromEntries(Object.keys(all).map((name) => [name, []]));
-  for (let round = 0; round <= rounds; round++) {
-    for (const [name, tool] of Object.entries(all)) {
-      const out = join(work, name.replace(/\W+/g, "-"));
-      if (!tool.keepOut || !existsSync(out)) rmSync(out, { recursive: true, force: true });
-      mkdirSync(out, { recursive: true });
-      if (tool.keepOut && round === 0) timeNode(tool.args(out)); // make it up to date
-      const sample = timeNode(tool.args(out), { env: tool.env?.(out) ?? {}, cwd: work });
-      if (round > 0) samples[name].push(sample);
-      else if (tool.emits && !emitted(out).includes(tool.emits)) throw new Error(`${name} did not generate ${tool.emits} in ${out}`);
-    }
-    log(round === 0 ? "  warm-up round done" : `  round ${round}/${rounds}: ${Object.entries(samples).map(([n, s]) => `${n} ${s.at(-1).seconds.toFixed(2)}s`).join(", ")}`);
-  }
-  const pick = (name, key) => samples[name].map((s) => s[key]);
-  const seconds = (name) => pick(name, "seconds");
-  const ratio = (a, b, key = "seconds") => median(pick(a, key).map((value, i) => value / pick(b, key)[i]));
+  const { seconds, cpuSeconds, rssMiB, rounds: perRound, ratio } = summarize(runRounds({ tools: tools(root, spec), rounds, work, log }));
   return {
-    seconds: Object.fromEntries(Object.keys(all).map((name) => [name, median(seconds(name))])),
-    cpuSeconds: Object.fromEntries(Object.keys(all).map((name) => [name, median(pick(name, "cpuSeconds"))])),
-    rssMiB: Object.fromEntries(Object.keys(all).map((name) => [name, median(samples[name].map((s) => s.rssMiB))])),
+    seconds,
+    cpuSeconds,
+    rssMiB,
+    rounds: perRound,
     ratios: {
       "gen-binding / orval": ratio("gen-binding", "orval"),
       "gen-binding / hey-api": ratio("gen-binding", "hey-api"),

@@ -6,23 +6,9 @@ import * as runtime from "./runtime/client.js";
 
 export {
   ApiError,
-  listThenWatch,
-  objectKey,
   type ApiResponse,
-  type ApplyConfiguration,
   type ClientOptions,
-  type Informer,
-  type InformerEvent,
-  type InformerOptions,
-  type JsonPatchOperation,
-  type MergePatch,
-  type PatchRequest,
-  type PatchType,
   type RetryOptions,
-  type StrategicMergePatch,
-  type StreamInit,
-  type WatchBookmark,
-  type WatchEvent,
 } from "./runtime/client.js";
 
 /** True for a Kubernetes `Status` object: errors, and the success answer of a binding. */

@@ -14,7 +14,7 @@ const FORMAT = "gen-binding-code-cache-1";
 const WRAPPER_START = Buffer.from("(function (exports, require, module, __filename, __dirname) { ");
 const WRAPPER_END = Buffer.from("\n});");
 const localRequire = createRequire(import.meta.url);
-const pending: Array<{ script: Script; file: string }> = [];
+const pending: Array<{ script: Script; file: string; flags: number }> = [];
 
 /**
  * `require(specifier)`, compiled with a V8 code cache read from disk when one fits this Node and these
@@ -94,11 +94,14 @@ function schedule(script: Script, file: string): void {
     return;
   }
   if (pending.length === 0) process.once("exit", saveCodeCaches);
-  pending.push({ script, file });
+  pending.push({ script, file, flags: cachedDataVersionTag() });
 }
 
 function saveCodeCaches(): void {
-  for (const { script, file } of pending.splice(0)) {
+  for (const { script, file, flags } of pending.splice(0)) {
+    // V8 stamps a cache with the flags of the moment it is made, and rejects it under other flags: one made
+    // after a flag changed (turbofan.ts) would be rejected, and made again, on every run.
+    if (flags !== cachedDataVersionTag()) continue;
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       writeFileSync(temporary, script.createCachedData());

@@ -9,5 +9,6 @@ export function shortDiff(change: FileChange, limit = DIFF_LINE_LIMIT): string {
   const patch = createTwoFilesPatch(`a/${change.name}`, `b/${change.name}`, change.before ?? "", change.after ?? "", undefined, undefined, { context: 2 });
   const lines = patch.split("\n").slice(1).filter((line, i, all) => !(i === all.length - 1 && line === ""));
   if (lines.length <= limit) return lines.join("\n");
-  return [...lines.slice(0, limit), `... (${lines.length - limit} more lines of diff)`].join("\n");
+  const more = lines.length - limit;
+  return [...lines.slice(0, limit), `... (${more} more ${more === 1 ? "line" : "lines"} of diff)`].join("\n");
 }

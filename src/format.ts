@@ -1,6 +1,7 @@
 import type * as PrettierStandalone from "prettier/standalone";
 import type { Plugin } from "prettier";
 import { requireWithCodeCache } from "./code-cache.js";
+import { joinFormatted, splitIntoBatches } from "./format-batches.js";
 
 // prettier's standalone build with only the babel-ts parser and the estree printer, loaded as CommonJS so
 // that the V8 code cache applies: formatting cold is most of a run's time. babel-ts gives the same bytes
@@ -21,33 +22,15 @@ export async function formatTypeScript(source: string, fileName: string): Promis
   }
 }
 
-/** How much source one prettier call formats at most (more statements than that are split between calls). */
-const BATCH_CHARS = 64 * 1024;
-
 /**
- * {@link formatTypeScript} for a module of many top-level statements, in batches of whole statements: the
- * same bytes as formatting it at once (prettier lays out each top-level statement on its own and keeps at
- * most one blank line between them; tested), with a fraction of the memory for outputs of many kinds.
- * `statementStarts` are the offsets where the statements start, their leading comments included.
+ * {@link formatTypeScript} for a module of many top-level statements, in batches of whole statements (see
+ * {@link splitIntoBatches}): the same bytes as formatting it at once, with a fraction of the memory for
+ * outputs of many kinds. `statementStarts` are the offsets where the statements start, their leading
+ * comments included.
  */
 export async function formatModule(source: string, fileName: string, statementStarts: readonly number[]): Promise<string> {
-  if (source.length <= BATCH_CHARS || statementStarts.length < 2) return formatTypeScript(source, fileName);
-  const cuts = [0];
-  for (const start of statementStarts) if (start - cuts[cuts.length - 1]! >= BATCH_CHARS) cuts.push(start);
-  let result = "";
-  for (const [index, cut] of cuts.entries()) {
-    const text = source.slice(cut, cuts[index + 1] ?? source.length);
-    const formatted = await formatTypeScript(text, fileName);
-    // Between two statements prettier keeps one blank line when the source had at least one.
-    if (index > 0 && /^[ \t]*\r?\n[ \t]*\r?\n/.test(source.slice(previousEnd(source, cut)))) result += "\n";
-    result += formatted;
-  }
-  return result;
-}
-
-/** The offset just after the last non-blank character before `at`, so the text from there holds the gap. */
-function previousEnd(source: string, at: number): number {
-  let end = at;
-  while (end > 0 && /\s/.test(source[end - 1]!)) end--;
-  return end;
+  const batches = splitIntoBatches(source, statementStarts);
+  const formatted: string[] = [];
+  for (const batch of batches) formatted.push(await formatTypeScript(batch.text, fileName));
+  return joinFormatted(batches, formatted);
 }

@@ -3,14 +3,15 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { GenBindingError } from "./errors.js";
 import { type KindQuery, parseKindQueries } from "./gvk.js";
 import { MANIFEST_NAME, type Manifest, inputHash, intactOutput, manifestText, readManifest, sha256 } from "./manifest.js";
-import { type ApiModel, buildModel } from "./model.js";
 import { inDocumentTerms } from "./openapi3.js";
 import { parseEmitParts } from "./parts.js";
+import type { RenderedFile } from "./render.js";
 import type { ApiChangeReport } from "./report.js";
 import { runtimeFiles, runtimeSources } from "./runtime-files.js";
 import { type Selection, selectKinds } from "./select.js";
 import { type SpecOptions, loadSpecs } from "./sources.js";
 import { templateSources } from "./template-sources.js";
+import { releaseYoungGeneration } from "./v8-flags.js";
 import { type FileChange, type OutputFile, applyOutput, isWrite, planOutput, readIfPresent } from "./write.js";
 
 /** The version of gen-binding, part of every input hash. */
@@ -41,6 +42,11 @@ export interface GenerateOptions extends SpecOptions {
   handlers?: string;
   /** Compare only; write nothing. */
   check?: boolean;
+  /**
+   * Refuse a breaking change of the output's public API: write nothing (the manifest included), so that
+   * every later run with it refuses again until a run without it writes the change.
+   */
+  failOnBreaking?: boolean;
   /** A folder of `*.hbs` files that replace built-in templates of the same name. */
   templates?: string;
 }
@@ -64,7 +70,7 @@ export interface GenerateResult {
   outDir: string;
   operations: string[];
   models: string[];
-  /** The output files as they are after the run (or would be, with `check`). */
+  /** The output files as they are after the run (or would be, with `check`, or when `refused`). */
   files: Array<{ name: string; content: string }>;
   /** One entry per emitted or removed file, in a fixed order. */
   changes: FileChange[];
@@ -74,6 +80,8 @@ export interface GenerateResult {
   noop: boolean;
   /** Public API changes against the previous output; undefined when there was none, or nothing changed. */
   report: ApiChangeReport | undefined;
+  /** True when `failOnBreaking` refused a breaking change: nothing was written. */
+  refused: boolean;
   handlers: HandlersReport;
 }
 
@@ -88,6 +96,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const parts = parseEmitParts(options.emit);
   const handlersFile = handlersPath(outDir, options.handlers);
   const { selection, origin } = await loadSelection(options, queries);
+  stage("selected");
   const sources = templateSources(options.templates);
   const runtime = runtimeSources();
   const emitOptions = { parts: [...parts].sort(), handlersFile };
@@ -96,35 +105,26 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const intact = previous?.inputHash === hash ? await intactOutput(outDir, previous) : undefined;
   if (previous && intact) return noopResult(previous, outDir, intact, handlersFile);
 
-  // Emitters pull in TypeScript, openapi-typescript, handlebars and prettier: load them only now.
-  const [{ emitAll, emitHandlerStub }, { outlineModule }, { compileTemplates }, { formatModule }] = await Promise.all([
-    import("./emit/index.js"),
-    import("./emit/scope.js"),
-    import("./templates.js"),
-    import("./format.js"),
-  ]);
-  const templates = compileTemplates(sources);
-  const emit = (model: ApiModel) => emitAll(model, templates, { parts, handlersFile, routesImport: routesImport(outDir, handlersFile), selection });
-  let model = buildModel(selection, origin);
-  let emitted = emit(model);
-  let outlines = emitted.map((f) => outlineModule(f.name, f.content));
-  // A model may not take a name the generated modules declare (`Client`, `ApiError`, `ListNamespacedPodParams`):
-  // the names are read from the emitted text, and the model is named again with all of them reserved.
-  const declared = new Set(emitted.flatMap((f, i) => (f.userOwned || f.name === "models.ts" ? [] : [...outlines[i]!.declared])));
-  if (model.schemas.some((s) => declared.has(s.name))) {
-    model = buildModel(selection, origin, declared);
-    emitted = emit(model);
-    outlines = emitted.map((f) => outlineModule(f.name, f.content));
+  // Emitting pulls in TypeScript, openapi-typescript and handlebars; formatting pulls in prettier: only now.
+  const { startRenderStage } = await import("./render-thread.js");
+  releaseYoungGeneration();
+  const selectionSize = selection.operations.length + selection.definitions.length;
+  const renderStage = await startRenderStage({ templates: sources, parts: [...parts], handlersFile, routesImport: routesImport(outDir, handlersFile) }, selectionSize);
+  let rendered;
+  try {
+    rendered = await renderStage.render(selection, origin);
+  } finally {
+    await renderStage.close();
   }
-  const formatted: OutputFile[] = [];
-  for (const [i, file] of emitted.entries()) formatted.push({ ...file, content: await formatModule(file.content, file.name, outlines[i]!.statementStarts) });
-  const files = [...formatted, ...runtimeFiles(parts, runtime).map((f) => ({ ...f, userOwned: false }))];
-  const operations = model.operations.map((op) => op.name);
-  const handlers = await mergeUserHandlers(outDir, handlersFile, files, operations, previous, (name) => emitHandlerStub(model, templates, name));
+  stage("rendered");
+  const formatted = await formatFiles(rendered.files);
+  stage("formatted");
+  const files = [...formatted, ...runtimeFiles(formatted, runtime).map((f) => ({ ...f, userOwned: false }))];
+  const { kinds, operations, models } = rendered;
+  const handlers = await mergeUserHandlers(outDir, handlersFile, files, operations, previous, () => renderStage.handlerStubs(selection, origin, rendered.reserved));
   const changes = await planOutput(outDir, files, previous ? Object.keys(previous.files) : []);
   const stale = changes.some(isWrite);
   const report = stale ? await apiReport(changes) : undefined;
-  const kinds = model.kinds.map((k) => k.id);
   const manifest: Manifest = {
     generator: GENERATOR_VERSION,
     kinds,
@@ -132,11 +132,45 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     files: Object.fromEntries(files.filter((f) => !f.userOwned).map((f) => [f.name, sha256(f.content)])),
     userFiles: files.filter((f) => f.userOwned).map((f) => f.name),
     operations,
-    models: model.schemas.map((s) => s.name),
+    models,
   };
-  if (!options.check) await applyOutput(outDir, changes, { name: MANIFEST_NAME, content: manifestText(manifest) });
+  const refused = options.failOnBreaking === true && report?.breaking === true;
+  if (!options.check && !refused) await applyOutput(outDir, changes, { name: MANIFEST_NAME, content: manifestText(manifest) });
+  stage("written");
   const after = changes.filter((c) => c.action !== "remove").map((c) => ({ name: c.name, content: c.action === "kept" ? c.before! : c.after! }));
-  return { kinds, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, handlers };
+  return { kinds, outDir, operations, models: manifest.models, files: after, changes, stale, noop: false, report, refused, handlers };
+}
+
+/**
+ * `GEN_BINDING_TIMING=1`: when each stage ended (seconds since the process started) and the memory then, on
+ * standard error. For profiling and the bench; off, it costs nothing.
+ */
+function stage(name: string): void {
+  if (process.env["GEN_BINDING_TIMING"] !== "1") return;
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  const { rss, heapUsed } = process.memoryUsage();
+  process.stderr.write(`gen-binding timing: ${name} ${(performance.now() / 1000).toFixed(3)} s, rss ${mib(rss)}, heap ${mib(heapUsed)}, peak rss ${mib(process.resourceUsage().maxRSS * 1024)}\n`);
+}
+
+/**
+ * The format stage: big outputs on worker threads (see format-pool.ts), small ones here, each file in
+ * batches of whole statements; the same bytes either way.
+ */
+async function formatFiles(files: readonly RenderedFile[]): Promise<OutputFile[]> {
+  const { startFormatPool } = await import("./format-pool.js");
+  const pool = startFormatPool(files.reduce((sum, f) => sum + f.content.length, 0));
+  const output = (file: RenderedFile, content: string): OutputFile => ({ name: file.name, content, userOwned: file.userOwned });
+  if (pool) {
+    try {
+      return await Promise.all(files.map(async (file) => output(file, await pool.formatModule(file.content, file.name, file.statementStarts))));
+    } finally {
+      await pool.close();
+    }
+  }
+  const { formatModule } = await import("./format.js");
+  const formatted: OutputFile[] = [];
+  for (const file of files) formatted.push(output(file, await formatModule(file.content, file.name, file.statementStarts)));
+  return formatted;
 }
 
 /** The handlers file relative to the output folder, with `/` separators (`handlers.ts`, `../src/handlers.ts`). */
@@ -176,6 +210,7 @@ function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: str
     stale: false,
     noop: true,
     report: undefined,
+    refused: false,
     handlers: { file: handlersFile, added: [], orphaned: [], problem: undefined },
   };
 }
@@ -185,7 +220,7 @@ function noopResult(manifest: Manifest, outDir: string, files: Array<{ name: str
  * planned file then replaces it), and methods whose operation is gone are reported. ts-morph is loaded only
  * when an operation name is missing from the file or an operation disappeared.
  */
-async function mergeUserHandlers(outDir: string, handlersFile: string, files: OutputFile[], operations: string[], previous: Manifest | undefined, stubFor: (name: string) => string): Promise<HandlersReport> {
+async function mergeUserHandlers(outDir: string, handlersFile: string, files: OutputFile[], operations: string[], previous: Manifest | undefined, stubs: () => Promise<(name: string) => string>): Promise<HandlersReport> {
   const report: HandlersReport = { file: handlersFile, added: [], orphaned: [], problem: undefined };
   const index = files.findIndex((f) => f.name === handlersFile);
   if (index === -1) {
@@ -200,7 +235,7 @@ async function mergeUserHandlers(outDir: string, handlersFile: string, files: Ou
   const previousOperations = previous?.operations ?? [];
   const mentioned = (name: string) => new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\b`).test(existing);
   if (operations.every(mentioned) && previousOperations.every((name) => operations.includes(name))) return report;
-  const { mergeHandlers } = await import("./handlers-merge.js");
+  const [{ mergeHandlers }, stubFor] = await Promise.all([import("./handlers-merge.js"), stubs()]);
   const merged = mergeHandlers(existing, operations, stubFor);
   if (merged.added.length) files[index] = { name: handlersFile, content: merged.content, userOwned: true, rewrite: true };
   return { ...report, added: merged.added, orphaned: merged.orphaned, problem: merged.problem };

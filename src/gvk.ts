@@ -56,9 +56,19 @@ export function compareVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when `gvk` satisfies every part the query names. */
-export function matchesQuery(gvk: GroupVersionKind, query: KindQuery): boolean {
-  return gvk.kind === query.kind && (query.group === undefined || gvk.group === query.group) && (query.version === undefined || gvk.version === query.version);
+/**
+ * True when `gvk` satisfies every part the query names; with `ignoreCase`, in any case (`pod` for `Pod`,
+ * which the selector accepts when no kind has the exact name).
+ */
+export function matchesQuery(gvk: GroupVersionKind, query: KindQuery, options: { ignoreCase?: boolean } = {}): boolean {
+  const same = options.ignoreCase ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b;
+  return same(gvk.kind, query.kind) && (query.group === undefined || same(gvk.group, query.group)) && (query.version === undefined || same(gvk.version, query.version));
+}
+
+/** Reads a GVK printed by {@link formatGvk} (`core/v1/Binding`) back. */
+export function parseGvkId(id: string): GroupVersionKind {
+  const [group = "", version = "", kind = ""] = id.split("/");
+  return { group: group === "core" ? "" : group, version, kind };
 }
 
 /** Reads an `x-kubernetes-group-version-kind` value (an object or an array of them) defensively. */

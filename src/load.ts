@@ -59,6 +59,7 @@ export async function readSpec(source: string, stdin: NodeJS.ReadableStream = pr
   const origin = source === "-" ? "<stdin>" : source;
   const text = await readSource(source, origin, stdin, fetchBytes);
   const json = looksLikeJson(text);
+  if (!json) refuseMarkup(text, origin);
   return { value: json ? parseJson(text, origin) : parseYaml(text, origin), text, origin, fromYaml: !json };
 }
 
@@ -143,7 +144,21 @@ function decode(bytes: Buffer, origin: string): string {
  */
 export function parseDocument(text: string, origin: string): SwaggerDocument {
   const json = looksLikeJson(text);
+  if (!json) refuseMarkup(text, origin);
   return checkDocument(json ? parseJson(text, origin) : parseYaml(text, origin), origin, !json);
+}
+
+/**
+ * An HTML page where a document was expected (a URL that a login page, a proxy or a web server answers)
+ * would otherwise parse as a YAML string: say what it is. JSON and YAML documents never start with `<`.
+ */
+function refuseMarkup(text: string, origin: string): void {
+  const start = text.trimStart();
+  if (!start.startsWith("<")) return;
+  const html = /<!doctype html|<html[\s>]/i.test(start.slice(0, 4096));
+  const what = html ? "an HTML page" : "markup (XML or HTML)";
+  const hint = isUrl(origin) ? ": check the URL (a cluster serves its documents at /openapi/v2 and /openapi/v3; a proxy or login page may have answered)" : "";
+  throw new GenBindingError(`${origin}: ${isUrl(origin) ? "the server answered with " : ""}${what}, not a JSON or YAML document${hint}`);
 }
 
 function looksLikeJson(text: string): boolean {

@@ -98,11 +98,14 @@ function union<T>(a: Record<string, T>, b: Record<string, T>): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
 }
 
-/** The report as lines for people: `+ field X.y (string, optional)`, breaking ones flagged. */
-export function formatReport(report: ApiChangeReport, kind: string): string {
+/**
+ * The report as lines for people: `+ field X.y (string, optional)`, breaking ones flagged (`alarm` styles the
+ * flag: red on a terminal).
+ */
+export function formatReport(report: ApiChangeReport, kind: string, alarm: (text: string) => string = (text) => text): string {
   if (report.changes.length === 0) return `API surface of ${kind} unchanged\n`;
   const sign = { added: "+", removed: "-", changed: "~" } as const;
-  const lines = report.changes.map((c) => `  ${sign[c.change]} ${c.subject}: ${c.detail}${c.breaking ? "  [BREAKING]" : ""}`);
+  const lines = report.changes.map((c) => `  ${sign[c.change]} ${c.subject}: ${c.detail}${c.breaking ? `  ${alarm("[BREAKING]")}` : ""}`);
   const breaking = report.changes.filter((c) => c.breaking).length;
   return `API changes of ${kind} (${report.changes.length} change${report.changes.length === 1 ? "" : "s"}, ${breaking} breaking):\n${lines.join("\n")}\n`;
 }

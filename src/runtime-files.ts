@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EmitPart } from "./parts.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -25,17 +24,13 @@ export function runtimeSources(): Map<string, string> {
   return cached;
 }
 
-/** The runtime modules each part imports directly; the rest follows from their imports. */
-const ENTRIES: Record<EmitPart, string[]> = { models: [], client: ["client.ts"], routes: ["server.ts"], node: ["node.ts", "kubeconfig.ts"], discovery: ["discovery.ts"] };
-
 /**
- * The runtime files an output with these parts needs (`runtime/client.ts`, ...): the parts' entry modules
- * and everything they import, found by reading their `from "./x.js"` specifiers. The operations table of
- * the client and the routes imports `table.ts`.
+ * The runtime files an output needs (`runtime/client.ts`, ...): the modules its emitted files import
+ * (`from "./runtime/client.js"`) and everything those import, found by reading their `from "./x.js"`
+ * specifiers. An output without watches gets no stream modules, one without routes no server.
  */
-export function runtimeFiles(parts: ReadonlySet<EmitPart>, sources: ReadonlyMap<string, string> = runtimeSources()): Array<{ name: string; content: string }> {
-  const pending = [...parts].flatMap((part) => ENTRIES[part]);
-  if (parts.has("client") || parts.has("routes")) pending.push("table.ts");
+export function runtimeFiles(emitted: ReadonlyArray<{ content: string }>, sources: ReadonlyMap<string, string> = runtimeSources()): Array<{ name: string; content: string }> {
+  const pending = emitted.flatMap((file) => [...file.content.matchAll(/\bfrom\s+"\.\/runtime\/([A-Za-z0-9_-]+)\.js"/g)].map((match) => `${match[1]}.ts`));
   const needed = new Set<string>();
   while (pending.length) {
     const file = pending.pop()!;

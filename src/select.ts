@@ -104,7 +104,13 @@ export function listKinds(document: SwaggerDocument): GroupVersionKind[] {
 /** The GVKs a query names: every kind for `*`, else the best match (the core group, then the preferred version). */
 function resolveGvks(all: GroupVersionKind[], query: KindQuery, origin: string): GroupVersionKind[] {
   if (query.kind === "*" && query.group === undefined && query.version === undefined) return all;
-  const candidates = all.filter((gvk) => matchesQuery(gvk, query));
+  const exact = all.filter((gvk) => matchesQuery(gvk, query));
+  // `pod` finds `Pod` (the CLI notes how it is spelled), unless kinds of the document differ only in case.
+  const candidates = exact.length ? exact : all.filter((gvk) => matchesQuery(gvk, query, { ignoreCase: true }));
+  const spellings = [...new Set(candidates.map((gvk) => gvk.kind))];
+  if (spellings.length > 1) {
+    throw new GenBindingError(`kind ${query.kind} not found in ${origin}; kinds that differ from it only in case: ${candidates.map(formatGvk).join(", ")}: give one as it is spelled`);
+  }
   if (candidates.length === 0) {
     const wanted = [query.group === undefined ? undefined : query.group || "core", query.version, query.kind].filter((p) => p !== undefined).join("/");
     const closest = closestKinds(all, query.kind).map(formatGvk);

@@ -72,6 +72,10 @@ function readField(property: PropertySignature): FieldSurface {
 
 function readOperations(client: SourceFile, table: Map<string, { method: string; path: string }>, catalog: InterfaceDeclaration | undefined): Record<string, OperationSurface> {
   const result: Record<string, OperationSurface> = {};
+  // `runtime.WatchEvent<Pod>` and `streaming.WatchEvent<Pod>` are one type: which runtime module the client
+  // reaches it through is not part of its API.
+  const namespaces = client.getImportDeclarations().flatMap((d) => d.getNamespaceImport()?.getText() ?? []);
+  const unqualified = (text: string) => (namespaces.length ? text.replace(new RegExp(`\\b(?:${namespaces.join("|")})\\.`, "g"), "") : text);
   for (const method of client.getInterface("Client")?.getMethods() ?? []) {
     const name = method.getName();
     if (Object.hasOwn(result, name)) continue; // An overload (a followed log): the first one says it.
@@ -80,7 +84,7 @@ function readOperations(client: SourceFile, table: Map<string, { method: string;
     const named = paramsType?.match(/^\w+/)?.[0];
     const alias = named ? client.getTypeAlias(named)?.getTypeNode()?.getText().match(/^\w+/)?.[0] : undefined;
     const paramsInterface = named ? client.getInterface(alias ?? named) : undefined;
-    const returnType = typeText(method.getReturnTypeNode()?.getText() ?? "");
+    const returnType = unqualified(typeText(method.getReturnTypeNode()?.getText() ?? ""));
     const result_ = /ApiResponse<(.*),[^,]*>>$/.exec(returnType)?.[1] ?? returnType;
     result[name] = {
       method: table.get(name)?.method ?? "",

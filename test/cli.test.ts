@@ -6,9 +6,10 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { CLI, EXAMPLE_SPEC, ROOT, readTree, runCli, tempDir } from "./helpers/run.js";
+import { BINDING_RUNTIME, CLIENT, NODE, PATCHES, SERVER, STREAMS, runtimeModules } from "./helpers/runtime-lists.js";
 
 /** The runtime modules every full output gets, copied verbatim. */
-const RUNTIME = ["answer", "api-error", "body-checks", "bounded-fetch", "bounds", "client", "informer", "json-scan", "kubeconfig", "negotiate", "node", "patch", "path-params", "query", "request-body", "request-info", "retry", "router", "server", "status", "stream", "table-answer", "table", "validate", "watch-answer", "watch", "yaml-subset", "yaml-write"].map((m) => `runtime/${m}.ts`);
+const RUNTIME = BINDING_RUNTIME;
 const FILES = ["client.ts", "handlers.ts", "index.ts", "models.ts", "node.ts", "operations.ts", "routes.ts", ...RUNTIME];
 const WRITTEN = [".gen-binding.json", ...FILES];
 const CREATED = ["models.ts", "operations.ts", "client.ts", "routes.ts", "handlers.ts", "index.ts", "node.ts", ...RUNTIME].map((f) => `created ${f}`).join(", ");
@@ -74,9 +75,16 @@ describe("gen-binding CLI", () => {
     expect(readTree(yamlOut)).toEqual(readTree(out));
   });
 
-  it("reads the document from an http URL, and names the URL when the answer is an error", async () => {
+  it("reads the document from an http URL, and says what the answer was when it is an error status or an HTML page", async () => {
     const text = readFileSync(EXAMPLE_SPEC, "utf8");
-    const server = createServer((req, res) => (req.url === "/openapi/v2" ? res.end(text) : (res.statusCode = 404, res.end("no"))));
+    const page = "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>...</body></html>\n";
+    const server = createServer((req, res) => {
+      if (req.url === "/openapi/v2") return res.end(text);
+      if (req.url === "/login") return res.writeHead(200, { "content-type": "text/html" }).end(page);
+      if (req.url === "/busy") return res.writeHead(503, { "content-type": "text/html" }).end(page);
+      if (req.url === "/broken") return res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", message: "etcdserver: request timed out", code: 500 }));
+      return res.writeHead(404).end("no");
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const run = (args: string[]) =>
@@ -91,6 +99,12 @@ describe("gen-binding CLI", () => {
       expect(await run(["--spec", `${base}/openapi/v2`, "--out", out])).toEqual({ code: 0, stderr: "" });
       expect(existsSync(join(out, "client.ts"))).toBe(true);
       expect(await run(["--spec", `${base}/nope`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/nope: HTTP 404 Not Found\n` });
+      expect(await run(["--spec", `${base}/busy`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/busy: HTTP 503 Service Unavailable\n` });
+      expect(await run(["--spec", `${base}/broken`, "--out", out])).toEqual({ code: 2, stderr: `gen-binding: cannot fetch spec ${base}/broken: HTTP 500 Internal Server Error: etcdserver: request timed out\n` });
+      expect(await run(["--spec", `${base}/login`, "--out", out])).toEqual({
+        code: 2,
+        stderr: `gen-binding: ${base}/login: the server answered with an HTML page, not a JSON or YAML document: check the URL (a cluster serves its documents at /openapi/v2 and /openapi/v3; a proxy or login page may have answered)\n`,
+      });
     } finally {
       server.close();
     }
@@ -163,9 +177,9 @@ describe("gen-binding CLI", () => {
 
   it.each([
     ["models", ["index.ts", "models.ts"]],
-    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...["api-error", "bounded-fetch", "client", "informer", "patch", "retry", "status", "stream", "table", "watch"].map((m) => `runtime/${m}.ts`)]],
-    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...["answer", "body-checks", "bounds", "json-scan", "negotiate", "path-params", "query", "request-body", "request-info", "router", "server", "status", "table-answer", "table", "validate", "watch-answer", "yaml-write"].map((m) => `runtime/${m}.ts`)]],
-    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...["api-error", "bounded-fetch", "client", "informer", "kubeconfig", "node", "patch", "retry", "status", "stream", "table", "watch", "yaml-subset"].map((m) => `runtime/${m}.ts`)]],
+    ["client", ["client.ts", "index.ts", "models.ts", "operations.ts", ...runtimeModules(CLIENT, STREAMS, PATCHES)]],
+    ["routes", ["handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts", ...runtimeModules(SERVER)]],
+    ["client,node", ["client.ts", "index.ts", "models.ts", "node.ts", "operations.ts", ...runtimeModules(CLIENT, STREAMS, PATCHES, NODE)]],
   ])("--emit %s writes only those parts, and the runtime modules they import, and they compile", async (parts, want) => {
     const out = tempDir("emit");
     expect(runCli(["--spec", EXAMPLE_SPEC, "--out", out, "--kind", "Binding,Pod,Node", "--emit", parts]).status).toBe(0);

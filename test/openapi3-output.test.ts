@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/generate.js";
 import { deriveOpenApi3, documentFileName } from "./helpers/openapi3.js";
+import { HEAVY, modulesOfCliRun } from "./helpers/modules.js";
 import { ROOT, SHARED_SPECS, readTree, runCli, tempDir } from "./helpers/run.js";
 
 // Item 2 and 3 of issue 13 against the real documents: Binding from the verbatim v3 slice and from the v1.36
@@ -195,8 +196,6 @@ describe.skipIf(!present)("several v3 documents in one run", () => {
   });
 });
 
-const HEAVY = /node_modules\/(typescript|prettier|handlebars|ts-morph|openapi-typescript)\//;
-
 /** The lines a child process prints (stdout and stderr), awaited one predicate at a time, for 15 s at most. */
 function outputLines(child: ReturnType<typeof spawn>) {
   const seen: string[] = [];
@@ -221,20 +220,4 @@ function outputLines(child: ReturnType<typeof spawn>) {
       }
     },
   };
-}
-
-/**
- * The CLI run as a user runs it, and the CommonJS modules it loaded, listed at exit by a preloaded module.
- * That is where the heavy ones land: TypeScript and prettier come through the code cache (require), and
- * openapi-typescript, handlebars and ts-morph are CommonJS packages.
- */
-async function modulesOfCliRun(args: string[]): Promise<{ stdout: string; modules: string[] }> {
-  const list = join(tempDir("modules"), "loaded.txt");
-  const preload = `import { writeFileSync } from "node:fs"; import { createRequire } from "node:module";
-    process.on("exit", () => writeFileSync(${JSON.stringify(list)}, Object.keys(createRequire(process.execPath).cache).join("\\n")));`;
-  const child = spawn(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(preload)}`, join(ROOT, "dist", "cli.js"), ...args], { cwd: ROOT });
-  let stdout = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
-  return { stdout, modules: readFileSync(list, "utf8").split("\n").filter(Boolean) };
 }

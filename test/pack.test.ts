@@ -98,8 +98,15 @@ const CLEAN_TSCONFIG = {
     skipLibCheck: true,
     noEmit: true,
   },
-  include: ["out/**/*.ts"],
+  include: ["out/**/*.ts", "gen-binding.config.ts"],
 };
+
+/** The consumer's config: typed by the package's own defineConfig, read by the packed CLI (through jiti). */
+const CONSUMER_CONFIG = `import { defineConfig, type GenBindingConfig } from "gen-binding";
+
+const kinds: GenBindingConfig["kinds"] = ["Binding", "Pod", "Node"];
+export default defineConfig({ spec: ${JSON.stringify(EXAMPLE_SPEC)}, out: "out", kinds, emit: ["models", "client", "routes", "node", "discovery"] });
+`;
 
 let consumers: string;
 let tarball: string;
@@ -152,7 +159,7 @@ describe("the package as published", () => {
 });
 
 describe("packed install in a consumer project", () => {
-  it("installs without warnings, shares the project's TypeScript 5, and writes code its strict tsconfig compiles", () => {
+  it("installs without warnings, shares the project's TypeScript 5, reads a typed gen-binding.config.ts, and writes code its strict tsconfig compiles", () => {
     const project = consumer("strict");
     const output = npmInstall(project, ["--save-dev", tarball, `typescript@${PACKAGE.devDependencies["typescript"]}`, `@types/node@${PACKAGE.devDependencies["@types/node"]}`]);
     const nodeModules = join(project, "node_modules");
@@ -161,9 +168,11 @@ describe("packed install in a consumer project", () => {
     const { packages, megabytes } = footprint(nodeModules);
     process.stderr.write(`packed install under Node ${process.version}: ${packages} packages, ${megabytes} MB in node_modules, with the project's typescript and @types/node (npm: ${/added \d+ packages?[^\n]*/.exec(output)?.[0] ?? "?"})\n`);
 
-    // Every part, so that every runtime module is copied (discovery's only come with --emit discovery).
-    const generate = run("npx", ["--no-install", "gen-binding", "--spec", EXAMPLE_SPEC, "--emit", "models,client,routes,node,discovery"], project);
+    // Every part and kinds with watches and patches, so that every runtime module is copied (discovery's only come with --emit discovery).
+    writeFileSync(join(project, "gen-binding.config.ts"), CONSUMER_CONFIG);
+    const generate = run("npx", ["--no-install", "gen-binding"], project);
     expect(generate.status, generate.output).toBe(0);
+    expect(generate.output).toContain(`gen-binding: core/v1/Binding, core/v1/Node, core/v1/Pod, 33 operations, 165 models -> ${join(project, "out")}: created models.ts`);
     expect(readdirSync(join(project, "out")).filter((file) => file.endsWith(".ts")).length).toBeGreaterThan(0);
     expect(readdirSync(join(project, "out", "runtime")).sort()).toEqual(readdirSync(join(nodeModules, "gen-binding", "src", "runtime")).sort());
 

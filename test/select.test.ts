@@ -124,6 +124,21 @@ describe("selectKind", () => {
     );
   });
 
+  it.each([
+    ["pod", "core/v1/Pod"],
+    ["BINDING", "core/v1/Binding"],
+    ["RBAC.authorization.k8s.io/V1/rolebinding", "rbac.authorization.k8s.io/v1/RoleBinding"],
+  ])("finds kind %s in another case when no kind has that exact name: %s", (kind, want) => {
+    const selected = select(spec(), kind).kinds.map((k) => `${k.gvk.group || "core"}/${k.gvk.version}/${k.gvk.kind}`);
+    expect(selected).toEqual([want]);
+  });
+
+  it("refuses a kind in another case when kinds of the document differ only in case, naming them", () => {
+    const doc = spec((d) => (d.definitions["x.example.v1.BINDING"] = { type: "object", "x-kubernetes-group-version-kind": [{ group: "x.example", version: "v1", kind: "BINDING" }] }));
+    expect(select(doc, "Binding").kinds[0]!.gvk.kind).toBe("Binding");
+    expect(errorOf(() => select(doc, "binding"))).toBe("kind binding not found in spec.json; kinds that differ from it only in case: core/v1/Binding, x.example/v1/BINDING: give one as it is spelled");
+  });
+
   it("reports a dangling $ref with its JSON pointer", () => {
     const doc = spec((d) => (d.definitions["io.k8s.api.core.v1.ObjectReference"].properties.uid = { $ref: "#/definitions/missing.Uid" }));
     expect(errorOf(() => select(doc))).toBe(
@@ -289,6 +304,8 @@ describe("parseDocument", () => {
     ['{"openapi":"3.0.0"}', /^x\.json: #\/paths is missing; a Kubernetes document has an object there$/],
     ['{"hello":1}', /^x\.json: not a Swagger 2\.0 document \(no "swagger" field; expected "swagger": "2\.0"\)$/],
     ["a: [", /^x\.json: neither JSON nor valid YAML at line 1/],
+    ["\n<!DOCTYPE html>\n<html><body>Sign in</body></html>", /^x\.json: an HTML page, not a JSON or YAML document$/],
+    ["<?xml version='1.0'?><error/>", /^x\.json: markup \(XML or HTML\), not a JSON or YAML document$/],
   ])("rejects %j with a clear message", (text, want) => {
     expect(errorOf(() => parseDocument(text, "x.json"))).toMatch(want);
   });

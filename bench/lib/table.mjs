@@ -12,7 +12,7 @@ export function row(measure, unit, ours, against, theirs, ratio, target, met) {
 export function markdownTable(rows) {
   const header = ["measure", "gen-binding", "compared with", "their figure", "ratio", "target", "met"];
   const cells = rows.map((r) => [
-    `${r.measure} (${r.unit})`,
+    r.unit ? `${r.measure} (${r.unit})` : r.measure,
     String(r.ours),
     r.against,
     String(r.theirs),

@@ -3,27 +3,33 @@
 import type { Binding, DeleteOptions, Node, NodeList, Pod, PodList, Status } from "./models.js";
 import { api, type QueryParameters } from "./operations.js";
 import * as runtime from "./runtime/client.js";
+import * as streaming from "./runtime/client-streams.js";
+import * as patching from "./runtime/patch.js";
 
 export {
   ApiError,
+  type ApiResponse,
+  type ClientOptions,
+  type RetryOptions,
+} from "./runtime/client.js";
+export {
   listThenWatch,
   objectKey,
-  type ApiResponse,
-  type ApplyConfiguration,
-  type ClientOptions,
   type Informer,
   type InformerEvent,
   type InformerOptions,
-  type JsonPatchOperation,
-  type MergePatch,
-  type PatchRequest,
-  type PatchType,
-  type RetryOptions,
-  type StrategicMergePatch,
   type StreamInit,
   type WatchBookmark,
   type WatchEvent,
-} from "./runtime/client.js";
+} from "./runtime/client-streams.js";
+export type {
+  ApplyConfiguration,
+  JsonPatchOperation,
+  MergePatch,
+  PatchRequest,
+  PatchType,
+  StrategicMergePatch,
+} from "./runtime/patch.js";
 
 /** True for a Kubernetes `Status` object: errors, and the success answer of a binding. */
 export const isStatus: (value: unknown) => value is Status = runtime.isStatus;
@@ -119,7 +125,7 @@ export interface PatchNodeTarget extends Pick<
 
 /** Parameters of `patchNode`: `patchType` (default `"merge"`) says how the server applies the body, and types it. */
 export type PatchNodeParams = PatchNodeTarget &
-  runtime.PatchRequest<Node, "merge" | "apply" | "json" | "strategic-merge">;
+  patching.PatchRequest<Node, "merge" | "apply" | "json" | "strategic-merge">;
 
 /** Parameters of `patchNodeStatus`, but the body. */
 export interface PatchNodeStatusTarget extends Pick<
@@ -136,7 +142,7 @@ export interface PatchNodeStatusTarget extends Pick<
 
 /** Parameters of `patchNodeStatus`: `patchType` (default `"merge"`) says how the server applies the body, and types it. */
 export type PatchNodeStatusParams = PatchNodeStatusTarget &
-  runtime.PatchRequest<Node, "merge" | "apply" | "json" | "strategic-merge">;
+  patching.PatchRequest<Node, "merge" | "apply" | "json" | "strategic-merge">;
 
 /** Parameters of `deleteNode`. */
 export interface DeleteNodeParams extends Pick<
@@ -352,7 +358,7 @@ export interface PatchNamespacedPodTarget extends Pick<
 
 /** Parameters of `patchNamespacedPod`: `patchType` (default `"merge"`) says how the server applies the body, and types it. */
 export type PatchNamespacedPodParams = PatchNamespacedPodTarget &
-  runtime.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
+  patching.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
 
 /** Parameters of `patchNamespacedPodEphemeralcontainers`, but the body. */
 export interface PatchNamespacedPodEphemeralcontainersTarget extends Pick<
@@ -372,7 +378,7 @@ export interface PatchNamespacedPodEphemeralcontainersTarget extends Pick<
 /** Parameters of `patchNamespacedPodEphemeralcontainers`: `patchType` (default `"merge"`) says how the server applies the body, and types it. */
 export type PatchNamespacedPodEphemeralcontainersParams =
   PatchNamespacedPodEphemeralcontainersTarget &
-    runtime.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
+    patching.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
 
 /** Parameters of `patchNamespacedPodResize`, but the body. */
 export interface PatchNamespacedPodResizeTarget extends Pick<
@@ -391,7 +397,7 @@ export interface PatchNamespacedPodResizeTarget extends Pick<
 
 /** Parameters of `patchNamespacedPodResize`: `patchType` (default `"merge"`) says how the server applies the body, and types it. */
 export type PatchNamespacedPodResizeParams = PatchNamespacedPodResizeTarget &
-  runtime.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
+  patching.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
 
 /** Parameters of `patchNamespacedPodStatus`, but the body. */
 export interface PatchNamespacedPodStatusTarget extends Pick<
@@ -410,7 +416,7 @@ export interface PatchNamespacedPodStatusTarget extends Pick<
 
 /** Parameters of `patchNamespacedPodStatus`: `patchType` (default `"merge"`) says how the server applies the body, and types it. */
 export type PatchNamespacedPodStatusParams = PatchNamespacedPodStatusTarget &
-  runtime.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
+  patching.PatchRequest<Pod, "merge" | "apply" | "json" | "strategic-merge">;
 
 /** Parameters of `deleteNamespacedPod`. */
 export interface DeleteNamespacedPodParams extends Pick<
@@ -586,8 +592,8 @@ export interface Client {
    */
   watchNode(
     params: WatchNodeParams,
-    init?: runtime.StreamInit,
-  ): AsyncIterable<runtime.WatchEvent<Node>>;
+    init?: streaming.StreamInit,
+  ): AsyncIterable<streaming.WatchEvent<Node>>;
   /**
    * Create a Pod in the given namespace; it stays Pending until a scheduler binds it to a node.
    * `POST /api/v1/namespaces/{namespace}/pods` (operationId `createCoreV1NamespacedPod`)
@@ -618,7 +624,7 @@ export interface Client {
    */
   readNamespacedPodLog(
     params: ReadNamespacedPodLogParams & { follow: true },
-    init?: runtime.StreamInit,
+    init?: streaming.StreamInit,
   ): AsyncIterable<string>;
   readNamespacedPodLog(
     params: ReadNamespacedPodLogParams & { follow?: false },
@@ -742,19 +748,22 @@ export interface Client {
    */
   watchNamespacedPod(
     params: WatchNamespacedPodParams,
-    init?: runtime.StreamInit,
-  ): AsyncIterable<runtime.WatchEvent<Pod>>;
+    init?: streaming.StreamInit,
+  ): AsyncIterable<streaming.WatchEvent<Pod>>;
   /**
    * Watches the objects `listPodForAllNamespaces` lists: each change to them as an event, until the server ends the watch (`timeoutSeconds`).
    * `GET /api/v1/pods` (operationId `listCoreV1PodForAllNamespaces`)
    */
   watchPodForAllNamespaces(
     params: WatchPodForAllNamespacesParams,
-    init?: runtime.StreamInit,
-  ): AsyncIterable<runtime.WatchEvent<Pod>>;
+    init?: streaming.StreamInit,
+  ): AsyncIterable<streaming.WatchEvent<Pod>>;
 }
 
 /** Creates a client. It uses the global fetch (or `options.fetch`) and has no dependencies. */
 export function createClient(options: runtime.ClientOptions): Client {
-  return runtime.createClient<Client>(api, options);
+  return runtime.createClient<Client>(api, options, {
+    ...streaming.streams,
+    patchMediaType: patching.patchMediaType,
+  });
 }

@@ -5,6 +5,8 @@ import { clientReferencedTypes } from "./views.js";
 
 /** `client.ts`: view model for `templates/client.ts.hbs`. */
 export function emitClient(model: ApiModel, views: readonly OperationView[], templates: Templates, header: string, kinds: string): string {
+  const streams = views.some((op) => op.isWatch || op.follows);
+  const patches = views.some((op) => op.patch !== undefined);
   return templates.render("client.ts", {
     header,
     kinds,
@@ -12,5 +14,9 @@ export function emitClient(model: ApiModel, views: readonly OperationView[], tem
     usesQueryParameters: views.some((op) => op.clientExtends !== ""),
     statusType: model.statusTypeName,
     operations: views,
+    // Watches, followed logs and patches bring their runtime modules; an output without them has none.
+    streams,
+    patches,
+    features: [streams ? "...streaming.streams" : "", patches ? "patchMediaType: patching.patchMediaType" : ""].filter(Boolean).join(", "),
   });
 }

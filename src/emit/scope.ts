@@ -1,5 +1,6 @@
 import type * as TypeScript from "typescript";
 import { requireTypeScript } from "../typescript-peer.js";
+import { scanOutline } from "./outline-scan.js";
 
 const ts = requireTypeScript();
 
@@ -10,16 +11,25 @@ export interface ModuleOutline {
    * which are the model names themselves) and what it re-exports.
    */
   declared: Set<string>;
-  /** Where each top-level statement starts, its leading comments included. */
+  /**
+   * Where top-level statements start, their leading comments included: where the module may be cut for
+   * formatting in batches. Every statement's start from the parser; from the scanner, most of them.
+   */
   statementStarts: number[];
 }
 
 /**
  * Reads the top level of an emitted module. A model type must take none of the names it declares: the model
  * would clash where the module imports it, or in `index.ts`, which re-exports models beside the modules. The
- * list comes from the emitted text itself, never from a list kept by hand.
+ * list comes from the emitted text itself, never from a list kept by hand. The scanner reads what
+ * gen-binding emits (see outline-scan.ts); what it cannot read for sure is parsed.
  */
 export function outlineModule(fileName: string, text: string): ModuleOutline {
+  return scanOutline(ts, text) ?? parseOutline(fileName, text);
+}
+
+/** {@link outlineModule} with the TypeScript parser: exact for any module, slower, and a syntax tree in memory. */
+export function parseOutline(fileName: string, text: string): ModuleOutline {
   // JSDoc is not parsed: only the statements matter here, and parsing the docs costs five times as much.
   const file = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
   const declared = new Set<string>();

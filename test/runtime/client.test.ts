@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/runtime/api-error.js";
 import { type ApiResponse, type ClientOptions, type ClientTable, createClient, requestSpec, segment } from "../../src/runtime/client.js";
+import { patchMediaType } from "../../src/runtime/patch.js";
 
 const table: ClientTable = {
   authHeader: "authorization",
@@ -29,7 +30,7 @@ function fakeClient(options: Partial<ClientOptions> = {}, answer: (url: string, 
     requests.push({ url, init, headers });
     return answer(url, init, requests.length);
   };
-  const client = createClient<Client>(table, { baseUrl: "https://k8s.test:6443", fetch, ...options });
+  const client = createClient<Client>(table, { baseUrl: "https://k8s.test:6443", fetch, ...options }, { patchMediaType });
   return { client, requests };
 }
 
@@ -66,7 +67,7 @@ describe("requestSpec", () => {
     ["an optional body left out", "deletePod", { namespace: "a", name: "b" }, { method: "DELETE", path: "/api/v1/namespaces/a/pods/b", query: [], body: undefined, contentType: "application/json" }],
     ["a query parameter read from its own key beside a path parameter of the same wire name", "proxyNode", { name: "n", path: "logs/kubelet.log", pathQuery: "q" }, { method: "GET", path: "/api/v1/nodes/n/proxy/logs%2Fkubelet.log", query: [["path", "q"]] }],
   ])("gives %s", (_name, operation, params, want) => {
-    expect(requestSpec(op(operation), params, table)).toStrictEqual(want);
+    expect(requestSpec(op(operation), params, table, patchMediaType)).toStrictEqual(want);
   });
 
   it.each([
@@ -78,13 +79,13 @@ describe("requestSpec", () => {
     ["...", "..."],
     [0, "0"],
   ])("encodes the name %j as %s", (name, want) => {
-    expect(requestSpec(op("patchPod"), { namespace: "a", name }, table).path).toBe(`/api/v1/namespaces/a/pods/${want}`);
+    expect(requestSpec(op("patchPod"), { namespace: "a", name }, table, patchMediaType).path).toBe(`/api/v1/namespaces/a/pods/${want}`);
   });
 
   it.each([[""], ["."], [".."], [undefined], [null]])("refuses the name %j with an ApiError of status 0, before anything is sent", (name) => {
     let error: unknown;
     try {
-      requestSpec(op("patchPod"), { namespace: "a", name }, table);
+      requestSpec(op("patchPod"), { namespace: "a", name }, table, patchMediaType);
     } catch (caught) {
       error = caught;
     }
@@ -96,6 +97,14 @@ describe("requestSpec", () => {
     const params = Object.create({ namespace: "inherited", limit: 1 }) as Record<string, unknown>;
     expect(() => requestSpec(op("listPods"), params, table)).toThrow('namespace must be a non-empty name other than "." and ".."');
     expect(requestSpec(op("listPods"), Object.assign(Object.create({ limit: 1 }), { namespace: "a" }), table).query).toEqual([["labelSelector", undefined], ["watch", undefined], ["limit", undefined]]);
+  });
+});
+
+describe("features an output brings only when its operations need them", () => {
+  it("a table with a patch needs patchMediaType, and one with a watch needs the streams: an internal error, not a silent request", () => {
+    expect(() => requestSpec(op("patchPod"), { namespace: "a", name: "b", body: {} }, table)).toThrow("internal error: patchCoreV1NamespacedPod takes patches, and the client has none");
+    const watching: ClientTable = { ...table, operations: { watchPods: { ...op("listPods"), answer: "watch" } } };
+    expect(() => createClient(watching, { baseUrl: "https://k8s.test" })).toThrow("internal error: watchPods is a watch, and the client has no streams");
   });
 });
 

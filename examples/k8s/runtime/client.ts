@@ -2,33 +2,13 @@
 // repository (src/runtime/client.ts), never in an output: the next run would put it back.
 import { DEFAULT_MAX_RESPONSE_BYTES, fetchWithinOrigin, readText } from "./bounded-fetch.js";
 import { ApiError, STATUS_MESSAGE_LIMIT, describeFailure, excerpt } from "./api-error.js";
-import { patchMediaType } from "./patch.js";
 import { type RetryOptions, retriesFor, retryDelay, sleep } from "./retry.js";
 import { isStatus } from "./status.js";
-import { type StreamInit, readChunks, textChunks } from "./stream.js";
 import { type ApiTable, type OperationSpec, queryParam } from "./table.js";
-import { type WatchEvent, watchEvents } from "./watch.js";
 
 export { ApiError } from "./api-error.js";
 export { isStatus } from "./status.js";
 export type { RetryOptions } from "./retry.js";
-export type { StreamInit } from "./stream.js";
-export type { WatchBookmark, WatchEvent } from "./watch.js";
-export type {
-  ApplyConfiguration,
-  JsonPatchOperation,
-  MergePatch,
-  PatchRequest,
-  PatchType,
-  StrategicMergePatch,
-} from "./patch.js";
-export {
-  type Informer,
-  type InformerEvent,
-  type InformerOptions,
-  listThenWatch,
-  objectKey,
-} from "./informer.js";
 
 /** How to reach the API server. */
 export interface ClientOptions {
@@ -84,24 +64,58 @@ export interface RequestSpec {
 }
 
 /**
- * A client with one method per operation of the table: `method(params, init?)`. The generated `createClient`
- * calls this with its table and gives the result its typed `Client` interface.
+ * What an output adds to the client when its operations need it, so that an output without them carries
+ * none of their code: watches and followed logs (`streams` of runtime/client-streams.ts), and the media
+ * type of a patch body (`patchMediaType` of runtime/patch.ts).
  */
-export function createClient<C>(table: ClientTable, options: ClientOptions): C {
+export interface ClientFeatures {
+  /** `spec` is called when the stream is first read: a call sends nothing, and fails nothing, until then. */
+  watch?: (
+    transport: Transport,
+    spec: () => RequestSpec,
+    init: StreamOptions | undefined,
+  ) => unknown;
+  follow?: (
+    transport: Transport,
+    spec: () => RequestSpec,
+    init: StreamOptions | undefined,
+  ) => unknown;
+  patchMediaType?: (patchType: unknown, contentTypes: readonly string[], label: string) => string;
+}
+
+/** The options of a streamed call: a `RequestInit`, and how long the stream may stay silent. */
+export interface StreamOptions extends RequestInit {
+  idleTimeoutMs?: number;
+}
+
+/**
+ * A client with one method per operation of the table: `method(params, init?)`. The generated `createClient`
+ * calls this with its table and the features its operations need, and gives the result its typed `Client`
+ * interface.
+ */
+export function createClient<C>(
+  table: ClientTable,
+  options: ClientOptions,
+  features: ClientFeatures = {},
+): C {
   const transport = createTransport(options, table.authHeader);
   const client: Record<string, unknown> = {};
   for (const name of Object.keys(table.operations)) {
     const operation = table.operations[name]!;
     const spec = (params: Record<string, unknown> | undefined) =>
-      requestSpec(operation, params ?? {}, table);
-    let call: (params: Record<string, unknown> | undefined, init?: StreamInit) => unknown;
-    if (operation.answer === "watch")
-      call = (params, init) => transport.watch(() => spec(params), init);
+      requestSpec(operation, params ?? {}, table, features.patchMediaType);
+    const { watch, follow } = features;
+    let call: (params: Record<string, unknown> | undefined, init?: StreamOptions) => unknown;
+    if (operation.answer === "watch") {
+      if (!watch)
+        throw new Error(`internal error: ${name} is a watch, and the client has no streams`);
+      call = (params, init) => watch(transport, () => spec(params), init);
+    }
     // async: a path value refused while building the request is a rejection too, like every failure.
     else
       call = (params, init) =>
-        operation.answer === "text" && params?.["follow"] === true
-          ? transport.follow(() => spec(params), init)
+        operation.answer === "text" && params?.["follow"] === true && follow
+          ? follow(transport, () => spec(params), init)
           : (async () => transport.send(spec(params), init))();
     // defineProperty: an operation named `__proto__` stays an operation.
     Object.defineProperty(client, name, { value: call, enumerable: true });
@@ -114,6 +128,7 @@ export function requestSpec(
   operation: OperationSpec,
   params: Record<string, unknown>,
   table: Pick<ApiTable, "query">,
+  patchMediaType?: ClientFeatures["patchMediaType"],
 ): RequestSpec {
   const own = (key: string) => (Object.hasOwn(params, key) ? params[key] : undefined);
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
@@ -128,8 +143,13 @@ export function requestSpec(
   if (operation.answer === "text") spec.text = true;
   if (operation.body) {
     spec.body = own("body");
-    spec.contentType = operation.body.contentTypes
-      ? patchMediaType(own("patchType"), operation.body.contentTypes, `${operation.method} ${path}`)
+    const { contentTypes } = operation.body;
+    if (contentTypes && !patchMediaType)
+      throw new Error(
+        `internal error: ${operation.operationId} takes patches, and the client has none`,
+      );
+    spec.contentType = contentTypes
+      ? patchMediaType!(own("patchType"), contentTypes, `${operation.method} ${path}`)
       : "application/json";
   }
   return spec;
@@ -144,7 +164,6 @@ export function segment(value: unknown, name: string): string {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_WATCH_IDLE_MS = 300_000;
 
 /** A request ready to go: URL, method, headers and body. */
 interface PreparedRequest {
@@ -183,7 +202,7 @@ export function createTransport(options: ClientOptions, authHeader: string) {
     const body = await prepare(label, "could not serialize the body", async () =>
       spec.body === undefined ? null : JSON.stringify(spec.body),
     );
-    const { idleTimeoutMs: _, ...rest } = (init ?? {}) as StreamInit;
+    const { idleTimeoutMs: _, ...rest } = (init ?? {}) as StreamOptions;
     return { url, request: { ...rest, method: spec.method, headers, body }, label };
   }
 
@@ -211,80 +230,18 @@ export function createTransport(options: ClientOptions, authHeader: string) {
     }
   }
 
-  /**
-   * The body of a streamed answer, chunk by chunk: `timeoutMs` bounds the wait for the status and headers,
-   * `idleTimeoutMs` each wait for more. Not retried: a watch is resumed by its caller, from the resource
-   * version it reached. An abort by the caller ends the stream quietly.
-   */
-  async function* stream(
-    spec: RequestSpec,
-    init: StreamInit | undefined,
-    defaultIdleMs: number,
-  ): AsyncGenerator<Uint8Array> {
-    const { url, request, label } = await prepareRequest(spec, init);
-    const callerSignal = init?.signal;
-    if (callerSignal?.aborted) return;
-    const controller = new AbortController();
-    const forward = () => controller.abort(callerSignal!.reason);
-    callerSignal?.addEventListener("abort", forward, { once: true });
-    try {
-      const headTimer =
-        timeoutMs > 0
-          ? setTimeout(() => controller.abort(new DOMException("head", "TimeoutError")), timeoutMs)
-          : undefined;
-      let response: Response;
-      try {
-        response = await fetchWithinOrigin(
-          doFetch,
-          url,
-          { ...request, signal: controller.signal },
-          label,
-        );
-      } catch (error) {
-        if (callerSignal?.aborted) return;
-        if (error instanceof ApiError) throw error;
-        throw new ApiError(`${label}: ${describeFailure(error, timeoutMs)}`, {
-          status: 0,
-          cause: error,
-        });
-      } finally {
-        clearTimeout(headTimer);
-      }
-      if (!response.ok || !response.body) {
-        const text = await readText(response, maxBytes, label).catch((error: unknown) => {
-          if (error instanceof ApiError) throw error;
-          return "";
-        });
-        throw answerError(label, response, text, "");
-      }
-      const idleTimeoutMs = init?.idleTimeoutMs ?? options.idleTimeoutMs ?? defaultIdleMs;
-      yield* readChunks({ body: response.body, controller, callerSignal, idleTimeoutMs, label });
-    } finally {
-      callerSignal?.removeEventListener("abort", forward);
-      controller.abort();
-    }
-  }
-
   return {
     send,
-    /** A watch: its events as they arrive. */
-    async *watch<T>(
-      spec: () => RequestSpec,
-      init: StreamInit | undefined,
-    ): AsyncGenerator<WatchEvent<T>> {
-      const request = spec();
-      yield* watchEvents<T>(
-        stream(request, init, DEFAULT_WATCH_IDLE_MS),
-        `${request.method} ${request.path}`,
-        maxBytes,
-      );
-    },
-    /** A followed log: its text as it arrives. */
-    async *follow(spec: () => RequestSpec, init: StreamInit | undefined): AsyncGenerator<string> {
-      yield* textChunks(stream(spec(), init, 0));
-    },
+    prepareRequest,
+    doFetch,
+    timeoutMs,
+    maxBytes,
+    idleTimeoutMs: options.idleTimeoutMs,
   };
 }
+
+/** What the client's streams need of its transport (see runtime/client-streams.ts). */
+export type Transport = ReturnType<typeof createTransport>;
 
 /** `https://host//` -> `https://host`, in linear time whatever the input. */
 function trimTrailingSlashes(text: string): string {
@@ -373,7 +330,7 @@ async function exchange<T, S extends number>(
 }
 
 /** The `ApiError` of an error answer: its `Status` when it is one, else its text. */
-function answerError(
+export function answerError(
   label: string,
   response: Response,
   text: string,
