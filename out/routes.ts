@@ -38,7 +38,12 @@ export interface CreateNamespacedPodBindingRequest {
 /** A handler's answer: `status` defaults to the operation's success status (201 for creates, else 200). */
 export type HandlerResult<T> = runtime.HandlerResult<T | Status>;
 
-/** One method per operation of core/v1/Binding. A handler is only called with input that passed every check. */
+/**
+ * One method per operation of core/v1/Binding.
+ * A handler is only called with input that passed every check. A watch handler (a list with `watch=true`)
+ * returns its events as an async iterable, streamed one JSON line each until it ends, `timeoutSeconds`
+ * passes or the client goes away (then `context.signal` aborts).
+ */
 export interface Handlers {
   /**
    * Bind a pod to a node by creating a Binding in the pod's namespace (the older form of the pods/binding subresource).

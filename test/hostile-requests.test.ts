@@ -233,6 +233,23 @@ describe("generated routes under hostile requests", () => {
     expect([fetched.status, await fetched.text()]).toEqual([204, ""]);
   });
 
+  // Regression (issue 14: "a handler's own content-length header is passed through and can desync keep-alive connections").
+  it("ignores the framing headers a handler sets (content-length, transfer-encoding, connection): the connection stays in step", async () => {
+    respondWith = () => ({ body: { kind: "Status", apiVersion: "v1", status: "Success", code: 201 }, headers: { "Content-Length": "1", "transfer-encoding": "chunked", connection: "close", "keep-alive": "timeout=1", "x-kept": "yes" } });
+    const answer = await post(POD_BINDING, JSON.stringify(BINDING));
+    expect(answer.status).toBe(201);
+    expect(answer.body).toEqual({ kind: "Status", apiVersion: "v1", status: "Success", code: 201 });
+    expect(answer.headers["content-length"]).toBe(String(JSON.stringify(answer.body).length));
+    expect([answer.headers["transfer-encoding"], answer.headers["connection"], answer.headers["x-kept"]]).toEqual([undefined, "keep-alive", "yes"]);
+    respondWith = undefined;
+    // Two requests on one raw connection: the second answer is read where the first ended.
+    const body = JSON.stringify(BINDING);
+    const head = rawHead(POD_BINDING, { ...JSON_TYPE, "content-length": body.length });
+    respondWith = () => ({ body: { kind: "Status" }, headers: { "content-length": "100000" } });
+    const first = await sendRaw(port, head + body);
+    expect([first.status, first.body]).toEqual([201, { kind: "Status" }]);
+  });
+
   it.each([
     ["a status HTTP cannot carry", { status: 1000, body: {} }],
     ["a header value with a line break", { body: {}, headers: { "x-evil": "a\r\nset-cookie: x" } }],
@@ -281,7 +298,12 @@ describe("generated routes under hostile requests", () => {
       fc.asyncProperty(hostileRequest, async (r) => {
         calls.length = 0;
         const headers: Record<string, string> = r.contentType ? { "content-type": r.contentType } : {};
+        const started = performance.now();
         const answer = await send(port, { method: r.method, path: r.path + r.query, headers, body: r.body });
+        // The budget of every answer made from request data: 64 KiB (headers and body) and 1 s.
+        const bytes = Buffer.byteLength(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body)) + JSON.stringify(answer.headers).length;
+        expect(bytes).toBeLessThanOrEqual(64 * 1024);
+        expect(performance.now() - started).toBeLessThan(1000);
         expect(known, `status ${answer.status} for ${r.method} ${r.path}${r.query}`).toContain(answer.status);
         if (answer.status >= 400) expect(answer.body).toMatchObject({ kind: "Status", status: "Failure", code: answer.status });
         expect(calls.flatMap((c) => c.problems)).toEqual([]);

@@ -95,7 +95,7 @@ describe.skipIf(releases.length === 0)("values from the schema, against the emit
         };
         const values = fc.sample(modelArbitrary(kind.typeName, schemas), { seed: SEED + index, numRuns: RUNS }).map(own);
         const kindSpec = { group: kind.group, version: kind.version, kind: kind.kind, type: kind.typeName, names: kind.nameRule };
-        const validation = (value: unknown) => [...checkBody(value, kind.typeName, shapes).problems.map((p) => `${p.field}: ${p.message}`), ...[checkTypeMeta(value, kindSpec)].filter((m) => m !== undefined)];
+        const validation = (value: unknown) => [...checkBody(value, kind.typeName, shapes).problems.items.map((p) => `${p.field}: ${p.message}`), ...[checkTypeMeta(value, kindSpec)].filter((m) => m !== undefined)];
         for (const value of values) {
           const where = `${version} ${kind.id}`;
           const problems = validation(value);

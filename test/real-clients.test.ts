@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { Server as HttpsServer } from "node:https";
@@ -127,6 +127,31 @@ describe.skipIf(!haveKubectl || !haveOpenssl)("kubectl against the example serve
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('unknown field "nmae" in io.k8s.api.core.v1.ObjectReference');
     expect(t.store.pod("default", "web-1")?.spec?.nodeName).toBeUndefined();
+  });
+
+  it("get pods -w: the table, then a row for each change the server's watch streams", async () => {
+    const env = { PATH: process.env["PATH"] ?? "", HOME: t.dir, KUBECONFIG: t.kubeconfig };
+    const child = spawn("kubectl", ["--cache-dir", join(t.dir, "cache"), "get", "pods", "-w"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = () => stdout.trimEnd().split("\n").filter(Boolean);
+    const until = async (count: number) => {
+      for (const deadline = Date.now() + 20_000; lines().length < count && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    };
+    try {
+      await until(5);
+      // The list is printed; the watch is open once the server has a subscriber.
+      for (const deadline = Date.now() + 20_000; t.store.watchers === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      t.store.bindPod("default", "web-2", "node-a", {});
+      await until(6);
+    } finally {
+      child.kill();
+    }
+    expect(stderr).toBe("");
+    expect(rows(lines().join("\n")).map((r) => [r["NAME"], r["STATUS"]])).toEqual([["db-0", "Pending"], ["web-1", "Pending"], ["web-2", "Pending"], ["web-3", "Pending"], ["web-2", "Pending"]]);
+    expect(await new Promise((resolve) => setTimeout(() => resolve(t.store.watchers), 500))).toBe(0);
   });
 
   it("get nodes shows STATUS, ROLES, AGE and VERSION", async () => {

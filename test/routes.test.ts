@@ -89,7 +89,7 @@ describe("generated routes (node:http listener)", () => {
       { reason: "FieldValueTypeInvalid", message: "Invalid value: 5: must be a string", field: "metadata.name" },
       { reason: "FieldValueRequired", message: "Required value", field: "target" },
     ]);
-    expect(result.body.message).toBe('Binding "web-1" is invalid: metadata.labels[a]: Invalid value: 1: must be a string, metadata.name: Invalid value: 5: must be a string, target: Required value');
+    expect(result.body.message).toBe('Binding "web-1" is invalid: [metadata.labels[a]: Invalid value: 1: must be a string, metadata.name: Invalid value: 5: must be a string, target: Required value]');
     expect(calls).toHaveLength(0);
   });
 

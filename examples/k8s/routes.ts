@@ -122,6 +122,8 @@ export interface PatchNodeRequest {
     fieldManager?: string;
   };
   body: Patch;
+  /** How the body applies, from its Content-Type: JSON Patch, merge patch, strategic merge patch or server-side apply. */
+  patchType: "merge" | "apply" | "json" | "strategic-merge";
 }
 
 /** What the `patchNodeStatus` handler receives: parsed, validated input. */
@@ -137,6 +139,8 @@ export interface PatchNodeStatusRequest {
     fieldManager?: string;
   };
   body: Patch;
+  /** How the body applies, from its Content-Type: JSON Patch, merge patch, strategic merge patch or server-side apply. */
+  patchType: "merge" | "apply" | "json" | "strategic-merge";
 }
 
 /** What the `deleteNode` handler receives: parsed, validated input. */
@@ -383,6 +387,8 @@ export interface PatchNamespacedPodRequest {
     fieldManager?: string;
   };
   body: Patch;
+  /** How the body applies, from its Content-Type: JSON Patch, merge patch, strategic merge patch or server-side apply. */
+  patchType: "merge" | "apply" | "json" | "strategic-merge";
 }
 
 /** What the `patchNamespacedPodEphemeralcontainers` handler receives: parsed, validated input. */
@@ -400,6 +406,8 @@ export interface PatchNamespacedPodEphemeralcontainersRequest {
     fieldManager?: string;
   };
   body: Patch;
+  /** How the body applies, from its Content-Type: JSON Patch, merge patch, strategic merge patch or server-side apply. */
+  patchType: "merge" | "apply" | "json" | "strategic-merge";
 }
 
 /** What the `patchNamespacedPodResize` handler receives: parsed, validated input. */
@@ -417,6 +425,8 @@ export interface PatchNamespacedPodResizeRequest {
     fieldManager?: string;
   };
   body: Patch;
+  /** How the body applies, from its Content-Type: JSON Patch, merge patch, strategic merge patch or server-side apply. */
+  patchType: "merge" | "apply" | "json" | "strategic-merge";
 }
 
 /** What the `patchNamespacedPodStatus` handler receives: parsed, validated input. */
@@ -434,6 +444,8 @@ export interface PatchNamespacedPodStatusRequest {
     fieldManager?: string;
   };
   body: Patch;
+  /** How the body applies, from its Content-Type: JSON Patch, merge patch, strategic merge patch or server-side apply. */
+  patchType: "merge" | "apply" | "json" | "strategic-merge";
 }
 
 /** What the `deleteNamespacedPod` handler receives: parsed, validated input. */
@@ -527,7 +539,12 @@ export interface WatchPodForAllNamespacesRequest {
 /** A handler's answer: `status` defaults to the operation's success status (201 for creates, else 200). */
 export type HandlerResult<T> = runtime.HandlerResult<T | Status>;
 
-/** One method per operation of core/v1/Binding, core/v1/Node, core/v1/Pod. A handler is only called with input that passed every check. */
+/**
+ * One method per operation of core/v1/Binding, core/v1/Node, core/v1/Pod.
+ * A handler is only called with input that passed every check. A watch handler (a list with `watch=true`)
+ * returns its events as an async iterable, streamed one JSON line each until it ends, `timeoutSeconds`
+ * passes or the client goes away (then `context.signal` aborts).
+ */
 export interface Handlers {
   /**
    * Bind a pod to a node by creating a Binding in the pod's namespace (the older form of the pods/binding subresource).
@@ -632,7 +649,10 @@ export interface Handlers {
   watchNode(
     request: WatchNodeRequest,
     context: runtime.HandlerContext,
-  ): HandlerResult<Node> | Promise<HandlerResult<Node>>;
+  ):
+    | AsyncIterable<runtime.WatchEvent<Node>>
+    | HandlerResult<never>
+    | Promise<AsyncIterable<runtime.WatchEvent<Node>> | HandlerResult<never>>;
   /**
    * Create a Pod in the given namespace; it stays Pending until a scheduler binds it to a node.
    * `POST /api/v1/namespaces/{namespace}/pods` (operationId `createCoreV1NamespacedPod`)
@@ -784,7 +804,10 @@ export interface Handlers {
   watchNamespacedPod(
     request: WatchNamespacedPodRequest,
     context: runtime.HandlerContext,
-  ): HandlerResult<Pod> | Promise<HandlerResult<Pod>>;
+  ):
+    | AsyncIterable<runtime.WatchEvent<Pod>>
+    | HandlerResult<never>
+    | Promise<AsyncIterable<runtime.WatchEvent<Pod>> | HandlerResult<never>>;
   /**
    * Watches the objects `listPodForAllNamespaces` lists: each change to them as an event, until the server ends the watch (`timeoutSeconds`).
    * `GET /api/v1/pods` (operationId `listCoreV1PodForAllNamespaces`)
@@ -792,7 +815,10 @@ export interface Handlers {
   watchPodForAllNamespaces(
     request: WatchPodForAllNamespacesRequest,
     context: runtime.HandlerContext,
-  ): HandlerResult<Pod> | Promise<HandlerResult<Pod>>;
+  ):
+    | AsyncIterable<runtime.WatchEvent<Pod>>
+    | HandlerResult<never>
+    | Promise<AsyncIterable<runtime.WatchEvent<Pod>> | HandlerResult<never>>;
   /**
    * Handlers of operations this output no longer has are allowed (gen-binding lists them after a run), so
    * that a change of kinds leaves your handlers file compiling until you remove them.

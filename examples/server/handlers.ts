@@ -1,10 +1,12 @@
 // Written by gen-binding once (examples/gen-binding.config.json names this file), then filled in by hand:
 // gen-binding never overwrites it, and adds a stub here when the API gains an operation. The operations this
-// example serves keep the cluster in a ClusterStore; the others still answer 501, as generated.
+// example serves (bindings, reads, lists and watches of pods and nodes) keep the cluster in a ClusterStore;
+// the others are the generated stubs, which answer 501 NotImplemented: this example does not write pods or nodes.
 import { type Handlers, statusAnswer } from "../k8s/routes.js";
 import { bind } from "./binding.js";
 import { found, listNodes, listPods } from "./reads.js";
 import type { ClusterStore } from "./store.js";
+import { watchNodes, watchPods } from "./watches.js";
 
 /** The example's implementation of the generated routes, over one store. */
 export function createHandlers(store: ClusterStore): Handlers {
@@ -21,11 +23,8 @@ export function createHandlers(store: ClusterStore): Handlers {
       return statusAnswer(501, "NotImplemented", "createNode is not implemented yet");
     },
     readNode: ({ params }) => found(store.node(params.name), "nodes", params.name),
-    async readNodeStatus(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "readNodeStatus is not implemented yet");
-    },
+    // The status subresource reads the whole object, as the apiserver's does.
+    readNodeStatus: ({ params }) => found(store.node(params.name), "nodes", params.name),
     listNode: ({ query }) => listNodes(store, query),
     async replaceNode(request, context) {
       void request;
@@ -57,16 +56,7 @@ export function createHandlers(store: ClusterStore): Handlers {
       void context;
       return statusAnswer(501, "NotImplemented", "deleteCollectionNode is not implemented yet");
     },
-    async watchNode(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "watchNode is not implemented yet");
-    },
-    async watchNodeList(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "watchNodeList is not implemented yet");
-    },
+    watchNode: ({ query }, { signal }) => watchNodes(store, query, signal),
     async createNamespacedPod(request, context) {
       void request;
       void context;
@@ -92,11 +82,7 @@ export function createHandlers(store: ClusterStore): Handlers {
       void context;
       return statusAnswer(501, "NotImplemented", "readNamespacedPodResize is not implemented yet");
     },
-    async readNamespacedPodStatus(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "readNamespacedPodStatus is not implemented yet");
-    },
+    readNamespacedPodStatus: ({ params }) => found(store.pod(params.namespace, params.name), "pods", params.name),
     listNamespacedPod: ({ params, query }) => listPods(store, params.namespace, query),
     listPodForAllNamespaces: ({ query }) => listPods(store, undefined, query),
     async replaceNamespacedPod(request, context) {
@@ -161,30 +147,8 @@ export function createHandlers(store: ClusterStore): Handlers {
         "deleteCollectionNamespacedPod is not implemented yet",
       );
     },
-    async watchNamespacedPod(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "watchNamespacedPod is not implemented yet");
-    },
-    async watchNamespacedPodList(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "watchNamespacedPodList is not implemented yet");
-    },
-    async watchPodListForAllNamespaces(request, context) {
-      void request;
-      void context;
-      return statusAnswer(
-        501,
-        "NotImplemented",
-        "watchPodListForAllNamespaces is not implemented yet",
-      );
-    },
-    async watchPodForAllNamespaces(request, context) {
-      void request;
-      void context;
-      return statusAnswer(501, "NotImplemented", "watchPodForAllNamespaces is not implemented yet");
-    },
+    watchNamespacedPod: ({ params, query }, { signal }) => watchPods(store, params.namespace, query, signal),
+    watchPodForAllNamespaces: ({ query }, { signal }) => watchPods(store, undefined, query, signal),
   };
   return handlers;
 }

@@ -11,15 +11,14 @@ const POD_FIELDS: Record<string, (pod: Pod) => string> = {
   "status.phase": (pod) => pod.status?.phase ?? "",
 };
 
-/** What the list handlers of this example read from their query. */
+/** What the list and watch handlers of this example read from their query. */
 export interface ListQuery {
   fieldSelector?: string;
   labelSelector?: string;
-  watch?: boolean;
 }
 
-/** A PodList of one namespace (or all), filtered by field selector, as kube-apiserver answers it. */
-export function listPods(store: ClusterStore, namespace: string | undefined, query: ListQuery): HandlerResult<PodList> {
+/** The pods a query selects, as a test; or the apiserver's 400 for a selector this example does not support. */
+export function podSelector(query: ListQuery): { test: (pod: Pod) => boolean } | HandlerResult<never> {
   const unsupported = unsupportedQuery(query);
   if (unsupported) return unsupported;
   const tests: Array<(pod: Pod) => boolean> = [];
@@ -30,7 +29,14 @@ export function listPods(store: ClusterStore, namespace: string | undefined, que
     const [, , operator, value] = match;
     tests.push((pod) => (read(pod) === value) === (operator !== "!="));
   }
-  const items = store.listPods(namespace).filter((pod) => tests.every((test) => test(pod)));
+  return { test: (pod) => tests.every((test) => test(pod)) };
+}
+
+/** A PodList of one namespace (or all), filtered by field selector, as kube-apiserver answers it. */
+export function listPods(store: ClusterStore, namespace: string | undefined, query: ListQuery): HandlerResult<PodList> {
+  const selected = podSelector(query);
+  if (!("test" in selected)) return selected;
+  const items = store.listPods(namespace).filter(selected.test);
   return { body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: store.resourceVersion }, items: items.map(asItem) } };
 }
 
@@ -46,8 +52,8 @@ export function found<T>(object: T | undefined, resource: string, name: string):
   return object ? { body: object } : statusAnswer(404, "NotFound", `${resource} "${name}" not found`, { name, kind: resource });
 }
 
-function unsupportedQuery(query: ListQuery): HandlerResult<never> | undefined {
-  if (query.watch) return statusAnswer(501, "NotImplemented", "watch is not implemented by this example server");
+/** A query this example cannot answer, refused (labelSelector is not implemented here). */
+export function unsupportedQuery(query: ListQuery): HandlerResult<never> | undefined {
   if (query.labelSelector) return statusAnswer(400, "BadRequest", "labelSelector is not supported by this example server");
   return undefined;
 }

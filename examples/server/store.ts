@@ -11,6 +11,19 @@ export interface PodSeed {
 
 const EPOCH = "2026-01-01T00:00:00Z";
 
+/** One change to the store, as watches see it: the object's new state, and its state before a change. */
+export interface StoreEvent {
+  type: "ADDED" | "MODIFIED";
+  resource: "pods" | "nodes";
+  object: Pod | Node;
+  previous?: Pod | Node;
+  /** The store's resourceVersion after the change. */
+  version: number;
+}
+
+/** How many changes the store remembers for watches that resume from a resourceVersion (etcd compacts, too). */
+const HISTORY = 1000;
+
 /**
  * The example's in-memory cluster state: pods and nodes, of the generated `Pod` and `Node` types, with one
  * resourceVersion counter for the whole store, as etcd has. Every stored object has its metadata name,
@@ -20,6 +33,8 @@ export class ClusterStore {
   private readonly pods = new Map<string, Pod>();
   private readonly nodes = new Map<string, Node>();
   private version = 0;
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
 
   constructor(seed: { pods?: PodSeed[]; nodes?: string[] } = {}) {
     for (const name of seed.nodes ?? []) this.addNode(name);
@@ -35,6 +50,7 @@ export class ClusterStore {
       status: { conditions: [{ type: "Ready", status: "True" }] },
     };
     this.nodes.set(name, node);
+    this.record({ type: "ADDED", resource: "nodes", object: node });
     return structuredClone(node);
   }
 
@@ -50,6 +66,7 @@ export class ClusterStore {
     };
     if (seed.nodeName) assign(pod, seed.nodeName, {}, EPOCH);
     this.pods.set(key(namespace, seed.name), pod);
+    this.record({ type: "ADDED", resource: "pods", object: pod });
     return structuredClone(pod);
   }
 
@@ -87,8 +104,35 @@ export class ClusterStore {
   bindPod(namespace: string, name: string, nodeName: string, annotations: Record<string, string>): void {
     const pod = this.pods.get(key(namespace, name));
     if (!pod) throw new Error(`no pod ${namespace}/${name}`);
+    const previous = structuredClone(pod);
     assign(pod, nodeName, annotations, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
     pod.metadata = { ...pod.metadata, resourceVersion: this.nextVersion() };
+    this.record({ type: "MODIFIED", resource: "pods", object: pod, previous });
+  }
+
+  /** Calls `listener` with each change from now on (copies); returns the function that stops it. */
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** How many watches are subscribed (a watch whose client went away must not stay). */
+  get watchers(): number {
+    return this.listeners.size;
+  }
+
+  /** The changes after `version` (copies), or undefined when the store no longer remembers that far back. */
+  changesSince(version: number): StoreEvent[] | undefined {
+    const oldest = this.history[0]?.version ?? this.version + 1;
+    if (version < oldest - 1) return undefined;
+    return this.history.filter((event) => event.version > version).map((event) => structuredClone(event));
+  }
+
+  private record(change: Omit<StoreEvent, "version">): void {
+    const event = structuredClone({ ...change, version: this.version });
+    this.history.push(event);
+    if (this.history.length > HISTORY) this.history.shift();
+    for (const listener of this.listeners) listener(structuredClone(event));
   }
 
   private nextVersion(): string {

@@ -1,63 +1,71 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/json-scan.ts), never in an output: the next run would put it back.
+import { type Listed, type Place, fieldPath, listed, note } from "./bounds.js";
+
+const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, QUOTE, BACKSLASH] = [
+  ...'{}[],:"\\',
+].map((c) => c.charCodeAt(0));
 
 /** Deepest JSON body accepted: the apiserver's decoder limit. */
 export const MAX_JSON_DEPTH = 10_000;
 
 /**
  * One pass over JSON text, without recursion: whether it nests deeper than `maxDepth`, and which object keys
- * appear twice (`JSON.parse` keeps the last and says nothing; the apiserver's strict decoding reports them).
- * Tolerates invalid JSON, which `JSON.parse` rejects afterwards.
+ * appear twice (`JSON.parse` keeps the last and says nothing; the apiserver's strict decoding reports them):
+ * the first of them by path (shortened), and how many more. Tolerates invalid JSON, which `JSON.parse`
+ * rejects afterwards.
  */
 export function scanJson(
   text: string,
   maxDepth = MAX_JSON_DEPTH,
-): { tooDeep: boolean; duplicates: string[] } {
-  type Frame = {
-    path: string;
-    keys: Set<string> | undefined;
+): { tooDeep: boolean; duplicates: Listed<string> } {
+  // Paths are written only for the duplicates an answer lists: a frame knows its parent, not its path.
+  type Frame = Place & {
+    /** An object's keys so far (undefined for an array); a Set only from the second key on. */
+    keys: Set<string> | string | null | undefined;
     index: number;
     key: string;
     expectKey: boolean;
   };
   const stack: Frame[] = [];
-  const duplicates: string[] = [];
-  const valuePath = (): string => {
-    const top = stack[stack.length - 1];
-    if (!top) return "";
-    return top.keys ? (top.path ? `${top.path}.${top.key}` : top.key) : `${top.path}[${top.index}]`;
-  };
+  const duplicates = listed<string>();
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charCodeAt(i);
     const top = stack[stack.length - 1];
-    if (c === "{" || c === "[") {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (stack.length >= maxDepth) return { tooDeep: true, duplicates };
       stack.push({
-        path: valuePath(),
-        keys: c === "{" ? new Set() : undefined,
+        parent: top,
+        at: top === undefined ? "" : top.keys !== undefined ? top.key : top.index,
+        keys: c === OPEN_BRACE ? null : undefined,
         index: 0,
         key: "",
-        expectKey: c === "{",
+        expectKey: c === OPEN_BRACE,
       });
-    } else if (c === "}" || c === "]") {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       stack.pop();
-    } else if (c === ",") {
-      if (top?.keys) top.expectKey = true;
+    } else if (c === COMMA) {
+      if (top && top.keys !== undefined) top.expectKey = true;
       else if (top) top.index++;
-    } else if (c === ":") {
+    } else if (c === COLON) {
       if (top) top.expectKey = false;
-    } else if (c === '"') {
+    } else if (c === QUOTE) {
       let end = i + 1;
-      while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-      if (top?.keys && top.expectKey) {
+      while (end < text.length && text.charCodeAt(end) !== QUOTE)
+        end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      if (top && top.keys !== undefined && top.expectKey) {
         let key: string;
         try {
           key = JSON.parse(text.slice(i, end + 1)) as string;
         } catch {
           key = text.slice(i + 1, end);
         }
-        if (top.keys.has(key)) duplicates.push(top.path ? `${top.path}.${key}` : key);
-        top.keys.add(key);
+        const seen = top.keys;
+        if (seen === key || (typeof seen === "object" && seen !== null && seen.has(key)))
+          note(duplicates, () => fieldPath(top, key));
+        if (seen === null) top.keys = key;
+        else if (typeof seen === "string") top.keys = new Set([seen, key]);
+        else seen.add(key);
         top.key = key;
       }
       i = end;

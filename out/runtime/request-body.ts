@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/request-body.ts), never in an output: the next run would put it back.
+import { type Listed, listed, shortened } from "./bounds.js";
 import { MAX_JSON_DEPTH, scanJson } from "./json-scan.js";
 import { bodyMediaType, unsupportedMediaType } from "./negotiate.js";
 import { type Status, statusObject } from "./status.js";
@@ -9,7 +10,8 @@ export type BodyRead = { bytes: Uint8Array } | { failure: "too-large" | "timeout
 
 /** A decoded body: its value (undefined when empty) and the duplicate keys of its JSON text; or the answer refusing it. */
 export type DecodedBody =
-  { value: unknown; duplicates: string[] } | { error: Status & { code: number }; close: boolean };
+  | { value: unknown; duplicates: Listed<string>; mediaType: string }
+  | { error: Status & { code: number }; close: boolean };
 
 /** How bodies are decoded besides JSON. */
 export interface BodyFormats {
@@ -17,6 +19,11 @@ export interface BodyFormats {
   fallback?: string | undefined;
   /** Parses YAML text (`application/yaml`, `application/apply-patch+yaml`); without it YAML is refused. */
   parseYaml?: (text: string) => unknown;
+}
+
+/** JSON and YAML media types: what the routes decode. */
+function isDecodable(mediaType: string): boolean {
+  return mediaType === "application/json" || mediaType.endsWith("+json") || isYamlType(mediaType);
 }
 
 /** YAML media types: `application/yaml` and the `+yaml` patch types. */
@@ -38,7 +45,10 @@ export async function readBody(
   timeoutMs: number,
   formats: BodyFormats = {},
 ): Promise<DecodedBody> {
-  const decodable = accepted.filter((type) => !isYamlType(type) || formats.parseYaml);
+  // CBOR and protobuf bodies (`application/apply-patch+cbor`) are not decoded: those types are refused.
+  const decodable = accepted.filter(
+    (type) => (!isYamlType(type) || formats.parseYaml) && isDecodable(type),
+  );
   const mediaType = bodyMediaType(contentType, decodable, formats.fallback);
   if (mediaType === undefined) return { error: unsupportedMediaType(decodable), close: false };
   const body = await read();
@@ -65,7 +75,7 @@ export async function readBody(
       error: statusObject(400, "BadRequest", "the request body could not be read"),
       close: true,
     };
-  if (body.bytes.length === 0) return { value: undefined, duplicates: [] };
+  if (body.bytes.length === 0) return { value: undefined, duplicates: listed(), mediaType };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body.bytes);
@@ -75,7 +85,7 @@ export async function readBody(
       close: false,
     };
   }
-  if (isYamlType(mediaType)) return decodeYaml(text, formats.parseYaml!);
+  if (isYamlType(mediaType)) return decodeYaml(text, formats.parseYaml!, mediaType);
   const scan = scanJson(text);
   if (scan.tooDeep)
     return {
@@ -87,13 +97,13 @@ export async function readBody(
       close: false,
     };
   try {
-    return { value: JSON.parse(text), duplicates: scan.duplicates };
+    return { value: JSON.parse(text), duplicates: scan.duplicates, mediaType };
   } catch (error) {
     return {
       error: statusObject(
         400,
         "BadRequest",
-        `the request body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`,
+        `the request body is not valid JSON: ${shortened(error instanceof Error ? error.message : "parse error")}`,
       ),
       close: false,
     };
@@ -104,15 +114,27 @@ export async function readBody(
  * YAML through the user's parser, then through JSON, as the apiserver converts YAML to JSON before decoding:
  * what JSON cannot carry (a date object, a function) comes out as JSON writes it.
  */
-function decodeYaml(text: string, parse: (text: string) => unknown): DecodedBody {
+function decodeYaml(
+  text: string,
+  parse: (text: string) => unknown,
+  mediaType: string,
+): DecodedBody {
   try {
     const value = parse(text);
     const json = JSON.stringify(value);
-    return { value: json === undefined ? undefined : JSON.parse(json), duplicates: [] };
+    return {
+      value: json === undefined ? undefined : JSON.parse(json),
+      duplicates: listed<string>(),
+      mediaType,
+    };
   } catch (error) {
     const why = error instanceof Error ? error.message.split("\n")[0] : "parse error";
     return {
-      error: statusObject(400, "BadRequest", `the request body is not valid YAML: ${why}`),
+      error: statusObject(
+        400,
+        "BadRequest",
+        `the request body is not valid YAML: ${shortened(why ?? "parse error")}`,
+      ),
       close: false,
     };
   }

@@ -95,8 +95,9 @@ function decodeSegment(segment: string): string {
 /** `metadata.name=web-1` in a field selector names the one object a list or watch is about. */
 function exactName(selector: string | null): string | undefined {
   for (const term of (selector ?? "").split(",")) {
-    const match = /^\s*metadata\.name\s*==?\s*([^,]*?)\s*$/.exec(term);
-    const name = match?.[1];
+    // Trimmed first: a lazy group before `\s*$` would make the regex quadratic in a long term.
+    const match = /^metadata\.name\s*==?([\s\S]*)$/.exec(term.trim());
+    const name = match?.[1]?.trim();
     if (name && name !== "." && name !== ".." && !/[/%]/.test(name)) return name;
   }
   return undefined;

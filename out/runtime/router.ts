@@ -13,8 +13,13 @@ export interface CompiledRoute {
   resource: string;
 }
 
-/** A path's route for the method, with the raw (still percent-encoded) parameter values; or the methods the path allows. */
-export type RouteMatch = { route: CompiledRoute; raw: string[] } | { allowed: string[] };
+/**
+ * A path's route for the method, with the raw (still percent-encoded) parameter values, and the watch
+ * operation of the same path when the route is a list that has one (served for `watch=true`); or the
+ * methods the path allows.
+ */
+export type RouteMatch =
+  { route: CompiledRoute; raw: string[]; watch?: CompiledRoute } | { allowed: string[] };
 
 export interface Router {
   /** undefined when no route has this path. */
@@ -78,10 +83,20 @@ export function createRouter(table: Pick<ApiTable, "kinds" | "operations">): Rou
       collect(root, path.split("/"), 0, [], found);
       if (found.length === 0) return undefined;
       const upper = method.toUpperCase();
-      const best = found
+      const candidates = found
         .filter((f) => f.route.operation.method === upper)
-        .sort((a, b) => b.literals - a.literals)[0];
-      if (best) return { route: best.route, raw: best.raw };
+        .sort((a, b) => b.literals - a.literals);
+      // A list and its watch share a path: the list is the route, the watch goes with it.
+      const isWatch = (r: CompiledRoute) => r.operation.answer === "watch";
+      const best = candidates.find((c) => !isWatch(c.route)) ?? candidates[0];
+      if (best) {
+        const watch = candidates.find(
+          (c) => isWatch(c.route) && c.route.operation.path === best.route.operation.path,
+        );
+        return watch && watch !== best
+          ? { route: best.route, raw: best.raw, watch: watch.route }
+          : { route: best.route, raw: best.raw };
+      }
       return { allowed: [...new Set(found.map((f) => f.route.operation.method))] };
     },
   };

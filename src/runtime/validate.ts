@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/validate.ts), never in an output: the next run would put it back.
+import { type Listed, MAX_LISTED, listed, shortened } from "./bounds.js";
 import { type Status, statusObject } from "./status.js";
 import type { KindSpec, NameRule } from "./table.js";
 
@@ -29,19 +30,22 @@ export interface Cause {
 /** How deep the models are checked. */
 const MAX_DEPTH = 100;
 
-/** What checking a value found: problems (a 422) and fields the schema does not know (for `fieldValidation`). */
+/**
+ * What checking a value found: problems (a 422) and fields the schema does not know (for
+ * `fieldValidation`), the first of each listed (field paths shortened) and the rest counted.
+ */
 export interface CheckResult {
-  problems: Cause[];
-  unknown: string[];
+  problems: Listed<Cause>;
+  unknown: Listed<string>;
 }
 
-/** Checks a value against the shape of model `type`. */
+/** Checks a value against the shape of model `type`, in time linear in the value. */
 export function checkBody(
   value: unknown,
   type: string,
   shapes: Readonly<Record<string, Shape>>,
 ): CheckResult {
-  const result: CheckResult = { problems: [], unknown: [] };
+  const result: CheckResult = { problems: listed(), unknown: listed() };
   checkValue(value, { t: "ref", r: type }, "", result, shapes, 0);
   return result;
 }
@@ -54,13 +58,8 @@ function checkValue(
   shapes: Readonly<Record<string, Shape>>,
   depth: number,
 ): void {
-  const { problems, unknown } = result;
   if (depth > MAX_DEPTH) {
-    problems.push({
-      reason: "FieldValueInvalid",
-      message: `nested more than ${MAX_DEPTH} levels deep`,
-      field,
-    });
+    report(result, "FieldValueInvalid", field, `nested more than ${MAX_DEPTH} levels deep`);
     return;
   }
   if (shape.t === "ref") {
@@ -73,65 +72,92 @@ function checkValue(
     return;
   }
   if (value === null) return; // Kubernetes treats null as "not set".
-  const typeError = (expected: string) =>
-    problems.push({
-      reason: "FieldValueTypeInvalid",
-      message: `Invalid value: ${describe(value)}: must be ${expected}`,
-      field,
-    });
   switch (shape.t) {
     case "string":
-      if (typeof value !== "string") return void typeError("a string");
+      if (typeof value !== "string") return typeError(result, value, field, "a string");
       break;
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value))
-        return void typeError("an integer");
+        return typeError(result, value, field, "an integer");
       break;
     case "number":
-      if (typeof value !== "number") return void typeError("a number");
+      if (typeof value !== "number") return typeError(result, value, field, "a number");
       break;
     case "boolean":
-      if (typeof value !== "boolean") return void typeError("a boolean");
+      if (typeof value !== "boolean") return typeError(result, value, field, "a boolean");
       break;
     case "int-or-string":
       if (typeof value !== "string" && !(typeof value === "number" && Number.isInteger(value)))
-        return void typeError("an integer or a string");
+        return typeError(result, value, field, "an integer or a string");
       break;
     case "array":
-      if (!Array.isArray(value)) return void typeError("an array");
-      value.forEach((item, index) =>
-        checkValue(item, shape.i!, `${field}[${index}]`, result, shapes, depth + 1),
-      );
+      if (!Array.isArray(value)) return typeError(result, value, field, "an array");
+      for (let index = 0; index < value.length; index++)
+        checkValue(value[index], shape.i!, `${field}[${index}]`, result, shapes, depth + 1);
       return;
     case "map":
-      if (!isPlainObject(value)) return void typeError("an object");
-      for (const [key, item] of Object.entries(value))
-        checkValue(item, shape.v!, `${field}[${key}]`, result, shapes, depth + 1);
+      if (!isPlainObject(value)) return typeError(result, value, field, "an object");
+      for (const key of Object.keys(value))
+        checkValue(value[key], shape.v!, `${field}[${key}]`, result, shapes, depth + 1);
       return;
     case "object":
-      if (!isPlainObject(value)) return void typeError("an object");
+      if (!isPlainObject(value)) return typeError(result, value, field, "an object");
       for (const name of shape.q ?? []) {
         if (!Object.hasOwn(value, name) || value[name] === null)
-          problems.push({
-            reason: "FieldValueRequired",
-            message: "Required value",
-            field: join(field, name),
-          });
+          report(result, "FieldValueRequired", field, "Required value", name);
       }
-      for (const [name, item] of Object.entries(value)) {
+      for (const name of Object.keys(value)) {
         const property = shape.p && Object.hasOwn(shape.p, name) ? shape.p[name] : undefined;
-        if (property) checkValue(item, property, join(field, name), result, shapes, depth + 1);
-        else unknown.push(join(field, name));
+        if (property)
+          checkValue(value[name], property, join(field, name), result, shapes, depth + 1);
+        else if (result.unknown.items.length < MAX_LISTED)
+          result.unknown.items.push(shortened(join(field, name)));
+        else result.unknown.omitted++;
       }
       return;
   }
   if (shape.e && !shape.e.includes(value)) {
-    problems.push({
-      reason: "FieldValueNotSupported",
-      message: `Unsupported value: ${describe(value)}: supported values: ${shape.e.map((v) => JSON.stringify(v)).join(", ")}`,
+    const allowed = shape.e;
+    report(
+      result,
+      "FieldValueNotSupported",
       field,
-    });
+      () =>
+        `Unsupported value: ${describe(value)}: supported values: ${allowed.map((v) => JSON.stringify(v)).join(", ")}`,
+    );
   }
+}
+
+/**
+ * Records a problem while the answer has room for it; past that it is only counted, and nothing is written
+ * (neither the message nor the path `field` + `name`).
+ */
+function report(
+  result: CheckResult,
+  reason: Cause["reason"],
+  field: string,
+  message: string | (() => string),
+  name?: string,
+): void {
+  const { problems } = result;
+  if (problems.items.length >= MAX_LISTED) {
+    problems.omitted++;
+    return;
+  }
+  problems.items.push({
+    reason,
+    message: typeof message === "string" ? message : message(),
+    field: shortened(name === undefined ? field : join(field, name)),
+  });
+}
+
+function typeError(result: CheckResult, value: unknown, field: string, expected: string): void {
+  report(
+    result,
+    "FieldValueTypeInvalid",
+    field,
+    () => `Invalid value: ${describe(value)}: must be ${expected}`,
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -142,28 +168,70 @@ function join(field: string, name: string): string {
   return field ? `${field}.${name}` : name;
 }
 
+/** A value as an answer quotes it: its JSON, cut after 64 characters (a big value is never written whole). */
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonPrefix(value, 65);
   return text.length > 64 ? `${text.slice(0, 64)}...` : text;
 }
 
-/** The 422 `Invalid` answer for a body, one cause per field, sorted by field. */
+/** The first `budget` (or a few more) characters of a value's JSON, in time bounded by `budget`. */
+function jsonPrefix(value: unknown, budget: number): string {
+  if (typeof value !== "object" || value === null)
+    return typeof value === "string"
+      ? JSON.stringify(value.length > budget ? value.slice(0, budget) : value)
+      : (JSON.stringify(value) ?? String(value));
+  const array = Array.isArray(value);
+  let out = array ? "[" : "{";
+  for (const key of array ? value.keys() : Object.keys(value)) {
+    if (out.length > budget) return out;
+    const item = (value as Record<string | number, unknown>)[key];
+    const prefix = out.length > 1 ? "," : "";
+    out += array
+      ? prefix + jsonPrefix(item, budget - out.length)
+      : `${prefix}${JSON.stringify(shortened(String(key), budget))}:${jsonPrefix(item, budget - out.length)}`;
+  }
+  return out + (array ? "]" : "}");
+}
+
+/** A name or value from a request as an answer quotes it: JSON, shortened when long. */
+export function quoted(text: string): string {
+  return JSON.stringify(shortened(text));
+}
+
+/**
+ * The 422 `Invalid` answer for a body, one cause per field, sorted by field; the problems left out are
+ * counted in the message and in a last cause (reason `FieldValueTooMany`).
+ */
 export function invalid(
   typeName: string,
   group: string,
   body: unknown,
   params: Record<string, string>,
-  causes: Cause[],
+  causes: Cause[] | Listed<Cause>,
 ): Status & { code: number } {
+  const { items, omitted } = Array.isArray(causes) ? { items: causes, omitted: 0 } : causes;
   const metadata = (body as { metadata?: { name?: unknown } } | null)?.metadata;
-  const name = typeof metadata?.name === "string" ? metadata.name : (params["name"] ?? "");
-  const sorted = [...causes].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
-  const summary = sorted.map((c) => `${c.field || "<body>"}: ${c.message}`).join(", ");
+  const name = shortened(
+    typeof metadata?.name === "string" ? metadata.name : (params["name"] ?? ""),
+  );
+  const sorted = [...items].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+  const listedCauses: Array<Cause | { reason: string; message: string; field: string }> = sorted;
+  // The apiserver's aggregate error: each message once, in brackets when there are several.
+  const messages = [...new Set(sorted.map((c) => `${c.field || "<body>"}: ${c.message}`))];
+  if (omitted) messages.push(`and ${omitted} more`);
+  const summary = messages.length === 1 ? messages[0]! : `[${messages.join(", ")}]`;
+  if (omitted) {
+    listedCauses.push({
+      reason: "FieldValueTooMany",
+      message: `and ${omitted} more problems`,
+      field: "",
+    });
+  }
   return statusObject(
     422,
     "Invalid",
     `${typeName} ${JSON.stringify(name)} is invalid: ${summary}`,
-    { name, group, kind: typeName, causes: sorted },
+    { name, group, kind: typeName, causes: listedCauses },
   );
 }
 
@@ -226,7 +294,7 @@ export function checkObjectNames(body: unknown, rule: NameRule): Cause[] {
     for (const problem of nameProblems(value, keyRule)) {
       causes.push({
         reason: "FieldValueInvalid",
-        message: `Invalid value: ${JSON.stringify(value)}: ${problem}`,
+        message: `Invalid value: ${quoted(value)}: ${problem}`,
         field: `metadata.${key}`,
       });
     }
@@ -234,16 +302,31 @@ export function checkObjectNames(body: unknown, rule: NameRule): Cause[] {
   return causes;
 }
 
-/** `kind` and `apiVersion` of a body, when it says them, must be the endpoint's. */
+/**
+ * `kind` and `apiVersion` of a body, when it says them, must be the endpoint's: otherwise the apiserver's 400
+ * message, as its decoder words it (`Pdo in version "v1" cannot be handled as a Pod: no kind "Pdo" is
+ * registered for version "v1"`), or, for a kind of another group, as its create handler words it (`the API
+ * version in the data (apps/v1) does not match the expected API version (v1)`). The scheme the apiserver
+ * names at the end of its message is left out.
+ */
 export function checkTypeMeta(body: unknown, kind: KindSpec): string | undefined {
-  const { kind: bodyKind, apiVersion } = body as { kind?: unknown; apiVersion?: unknown };
-  const expectedApiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-  if (bodyKind !== undefined && bodyKind !== kind.kind)
-    return `the kind in the body (${JSON.stringify(bodyKind)}) does not match the expected kind (${JSON.stringify(kind.kind)})`;
-  if (apiVersion !== undefined && apiVersion !== expectedApiVersion) {
-    return `the API version in the body (${JSON.stringify(apiVersion)}) does not match the expected API version (${JSON.stringify(expectedApiVersion)})`;
-  }
-  return undefined;
+  const { kind: saidKind, apiVersion: saidVersion } = body as {
+    kind?: unknown;
+    apiVersion?: unknown;
+  };
+  const expected = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  // Left out (or empty), they default to the endpoint's, as the apiserver's decoder defaults them.
+  const bodyKind = saidKind === undefined || saidKind === "" ? kind.kind : saidKind;
+  const apiVersion = saidVersion === undefined || saidVersion === "" ? expected : saidVersion;
+  if (bodyKind === kind.kind && apiVersion === expected) return undefined;
+  if (typeof bodyKind !== "string" || typeof apiVersion !== "string")
+    return `the object provided is unrecognized (must be of type ${kind.kind})`;
+  const slash = apiVersion.lastIndexOf("/");
+  const group = slash === -1 ? "" : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  if (group !== kind.group && bodyKind !== kind.kind)
+    return `the API version in the data (${shortened(apiVersion)}) does not match the expected API version (${expected})`;
+  return `${shortened(bodyKind)} in version ${quoted(version)} cannot be handled as a ${kind.kind}: no kind ${quoted(bodyKind)} is registered for version ${quoted(apiVersion)}`;
 }
 
 /**
@@ -274,7 +357,7 @@ export function checkNamesMatch(
     Object.hasOwn(params, "name") &&
     name !== params["name"]
   ) {
-    return `the name of the object (${name}) does not match the name on the URL (${params["name"]})`;
+    return `the name of the object (${shortened(name)}) does not match the name on the URL (${params["name"]})`;
   }
   return undefined;
 }

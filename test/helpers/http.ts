@@ -98,3 +98,10 @@ function parse(text: string): any {
     return text;
   }
 }
+
+/** Polls `check` every 10 ms until it holds or `ms` pass; resolves with its last result. */
+export async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}

@@ -8,7 +8,7 @@ export const STREAMS = ["client-streams", "informer", "stream", "watch"];
 /** What patch operations bring to the client (Pod and Node have them). */
 export const PATCHES = ["patch"];
 /** The routes part. */
-export const SERVER = ["answer", "body-checks", "json-scan", "negotiate", "path-params", "query", "request-body", "request-info", "router", "server", "status", "table", "table-answer", "validate", "yaml-write"];
+export const SERVER = ["answer", "body-checks", "bounds", "json-scan", "negotiate", "path-params", "query", "request-body", "request-info", "router", "server", "status", "table", "table-answer", "validate", "watch-answer", "yaml-write"];
 /** The node part. */
 export const NODE = ["kubeconfig", "node", "yaml-subset"];
 

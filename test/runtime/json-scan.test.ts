@@ -21,7 +21,7 @@ describe("scanJson", () => {
 
   it("allows the apiserver's 10,000 levels by default, and refuses 10,001", () => {
     expect(MAX_JSON_DEPTH).toBe(10_000);
-    expect(scanJson(nested(10_000))).toEqual({ tooDeep: false, duplicates: [] });
+    expect(scanJson(nested(10_000))).toEqual({ tooDeep: false, duplicates: { items: [], omitted: 0 } });
     expect(scanJson(nested(10_001)).tooDeep).toBe(true);
   });
 
@@ -44,7 +44,7 @@ describe("scanJson", () => {
     ["a key after a nested object closes", '{"a":{"x":1},"a":2}', ["a"]],
     ["a key after an array closes", '{"a":[1,{"x":[]}],"a":2}', ["a"]],
   ])("duplicates: %s", (_name, text, want) => {
-    expect(scanJson(text).duplicates).toEqual(want);
+    expect(scanJson(text).duplicates).toEqual({ items: want, omitted: 0 });
     expect(() => JSON.parse(text)).not.toThrow();
   });
 
@@ -55,6 +55,6 @@ describe("scanJson", () => {
     ["text that is not JSON at all", "<html>{"],
     ["a lone backslash at the end", '["\\'],
   ])("tolerates %s, leaving it to JSON.parse", (_name, text) => {
-    expect(scanJson(text)).toEqual({ tooDeep: false, duplicates: [] });
+    expect(scanJson(text)).toEqual({ tooDeep: false, duplicates: { items: [], omitted: 0 } });
   });
 });

@@ -30,7 +30,8 @@ describe("readBody", () => {
     ["application/json-patch+json", PATCH],
     ["application/merge-patch+json; charset=utf-8", PATCH],
   ])("accepts the media type %j", async (contentType, accepted) => {
-    expect(await readBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: [] });
+    const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+    expect(await readBody(contentType, accepted, reads('{"a":1}'), 100, 1000)).toEqual({ value: { a: 1 }, duplicates: { items: [], omitted: 0 }, mediaType });
   });
 
   const unknownFormat = (types: string) => `the body of the request was in an unknown format - accepted media types include: ${types}`;
@@ -41,6 +42,7 @@ describe("readBody", () => {
     ["a type that only starts like JSON", "application/jsonx", JSON_ONLY, unknownFormat("application/json")],
     ["a patch without Content-Type", undefined, PATCH, unknownFormat("application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json")],
     ["a media type that does not parse", "application/json;charset", JSON_ONLY, unknownFormat("application/json")],
+    ["an apply patch as CBOR (listed by the document since v1.33, not decoded here)", "application/apply-patch+cbor", [...PATCH, "application/apply-patch+cbor"], unknownFormat("application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json")],
   ])("answers 415 in the apiserver's words for %s, without reading the body", async (_name, contentType, accepted, message) => {
     let read = false;
     const result = await readBody(contentType, accepted, async () => ((read = true), { bytes: bytes("{}") }), 100, 1000);
@@ -52,13 +54,13 @@ describe("readBody", () => {
     ["no Content-Type", undefined],
     ["an empty Content-Type", ""],
   ])("reads a body with %s as JSON when JSON is the fallback (what the apiserver does)", async (_name, contentType) => {
-    expect(await readBody(contentType, JSON_ONLY, reads('{"a":1}'), 100, 1000, { fallback: "application/json" })).toEqual({ value: { a: 1 }, duplicates: [] });
+    expect(await readBody(contentType, JSON_ONLY, reads('{"a":1}'), 100, 1000, { fallback: "application/json" })).toEqual({ value: { a: 1 }, duplicates: { items: [], omitted: 0 }, mediaType: "application/json" });
   });
 
   it("reads YAML with the parser it is given, through JSON (a date becomes its string)", async () => {
     const parseYaml = (text: string) => (text.startsWith("when") ? { when: new Date("2026-01-02T03:04:05Z") } : parse(text));
-    expect(await readBody("application/yaml; charset=utf-8", JSON_AND_YAML, reads("a:\n  b: [1, two]\n"), 100, 1000, { parseYaml })).toEqual({ value: { a: { b: [1, "two"] } }, duplicates: [] });
-    expect(await readBody("application/yaml", JSON_AND_YAML, reads("when: x"), 100, 1000, { parseYaml })).toEqual({ value: { when: "2026-01-02T03:04:05.000Z" }, duplicates: [] });
+    expect(await readBody("application/yaml; charset=utf-8", JSON_AND_YAML, reads("a:\n  b: [1, two]\n"), 100, 1000, { parseYaml })).toEqual({ value: { a: { b: [1, "two"] } }, duplicates: { items: [], omitted: 0 }, mediaType: "application/yaml" });
+    expect(await readBody("application/yaml", JSON_AND_YAML, reads("when: x"), 100, 1000, { parseYaml })).toEqual({ value: { when: "2026-01-02T03:04:05.000Z" }, duplicates: { items: [], omitted: 0 }, mediaType: "application/yaml" });
   });
 
   it("answers 400 with the parser's first line for YAML it refuses", async () => {
@@ -75,14 +77,14 @@ describe("readBody", () => {
   });
 
   it.each([
-    ["an empty body as no value", "", { value: undefined, duplicates: [] }],
-    ["null", "null", { value: null, duplicates: [] }],
-    ["a string", '"x"', { value: "x", duplicates: [] }],
-    ["UTF-8 text", '{"a":"ü€😀"}', { value: { a: "ü€😀" }, duplicates: [] }],
-    ["a leading byte order mark", '\uFEFF{"a":1}', { value: { a: 1 }, duplicates: [] }],
-    ["duplicate keys, with their paths", '{"a":{"b":1,"b":2},"a":3}', { value: { a: 3 }, duplicates: ["a.b", "a"] }],
+    ["an empty body as no value", "", { value: undefined, duplicates: { items: [], omitted: 0 } }],
+    ["null", "null", { value: null, duplicates: { items: [], omitted: 0 } }],
+    ["a string", '"x"', { value: "x", duplicates: { items: [], omitted: 0 } }],
+    ["UTF-8 text", '{"a":"ü€😀"}', { value: { a: "ü€😀" }, duplicates: { items: [], omitted: 0 } }],
+    ["a leading byte order mark", '\uFEFF{"a":1}', { value: { a: 1 }, duplicates: { items: [], omitted: 0 } }],
+    ["duplicate keys, with their paths", '{"a":{"b":1,"b":2},"a":3}', { value: { a: 3 }, duplicates: { items: ["a.b", "a"], omitted: 0 } }],
   ])("reads %s", async (_name, text, want) => {
-    expect(await readBody("application/json", JSON_ONLY, reads(text), 100, 1000)).toEqual(want);
+    expect(await readBody("application/json", JSON_ONLY, reads(text), 100, 1000)).toEqual({ ...want, mediaType: "application/json" });
   });
 
   it.each([

@@ -103,7 +103,7 @@ describe("createFetchHandler: the order of the checks", () => {
     ["an empty body where one is required", PODS, { method: "POST", body: "", headers: authenticated }, 400, "BadRequest", "the request body is required", true],
     ["a null body", PODS, { method: "POST", body: "null", headers: authenticated }, 400, "BadRequest", "Object 'Kind' is missing in 'null'", true],
     ["a body that breaks the schema, before its kind is compared", PODS, post({ ...POD, kind: "Node", spec: {} }, authenticated), 422, "Invalid", 'Pod "web-1" is invalid: spec.containers: Required value', true],
-    ["a body of another kind", PODS, post({ ...POD, kind: "Node" }, authenticated), 400, "BadRequest", 'the kind in the body ("Node") does not match the expected kind ("Pod")', true],
+    ["a body of another kind", PODS, post({ ...POD, kind: "Node" }, authenticated), 400, "BadRequest", 'Node in version "v1" cannot be handled as a Pod: no kind "Node" is registered for version "v1"', true],
     ["a body in another namespace", PODS, post({ ...POD, metadata: { name: "web-1", namespace: "team-b" } }, authenticated), 400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request", true],
     ["an update of another name than the path's", `${PODS}/web-2`, { ...post(POD, authenticated), method: "PUT" }, 400, "BadRequest", "the name of the object (web-1) does not match the name on the URL (web-2)", true],
     ["unknown fields under Strict, after the schema", `${PODS}?fieldValidation=Strict`, { method: "POST", body: '{"metadata":{"name":"a","name":"b"},"spec":{"containers":[],"nodeNmae":"x"}}', headers: authenticated }, 400, "BadRequest", 'strict decoding error: unknown field "spec.nodeNmae", duplicate field "metadata.name"', true],
@@ -152,10 +152,14 @@ describe("createFetchHandler: authentication", () => {
     [false, 401],
     [null, 401],
     [undefined, 401],
-    [0, 200],
-    ["", 200],
+    // Regression (issue 14: "authenticate fails open on \"\", 0, NaN"): only a user passes.
+    [0, 401],
+    ["", 401],
+    [Number.NaN, 401],
+    ["alice", 200],
+    [1, 200],
     [{ name: "alice" }, 200],
-  ])("authenticate returning %j answers %i; anything accepted reaches the handler as context.user", async (user, status) => {
+  ])("authenticate returning %j answers %i; a user reaches the handler as context.user", async (user, status) => {
     const { calls, handlers } = recording();
     const answer = await send(createFetchHandler(table, handlers, { authenticate: async () => user }), PODS);
     expect(answer.status).toBe(status);
@@ -178,10 +182,10 @@ describe("createFetchHandler: authentication", () => {
     expect(calls[0]!.context.token).toBe(token);
   });
 
-  it("asks authenticate with the operation, the method and the raw path", async () => {
+  it("asks authenticate with the operation, the method, the raw path, and the decoded namespace and name the handler gets", async () => {
     const seen: unknown[] = [];
     await send(createFetchHandler(table, recording().handlers, { authenticate: (_t, request) => (seen.push(request), true) }), "/api/v1/namespaces/team-a/pods/web%2D1", { method: "DELETE" });
-    expect(seen).toEqual([{ method: "DELETE", path: "/api/v1/namespaces/team-a/pods/web%2D1", operationId: "deleteCoreV1NamespacedPod" }]);
+    expect(seen).toEqual([{ method: "DELETE", path: "/api/v1/namespaces/team-a/pods/web%2D1", operationId: "deleteCoreV1NamespacedPod", namespace: "team-a", name: "web-1" }]);
   });
 
   it("without authenticate, serves everyone, still handing over the token", async () => {

@@ -112,13 +112,16 @@ export function negotiateOutput(
     )
       return { type, pretty: clausePretty, table: v };
   }
-  return {
-    error: statusObject(
-      406,
-      "NotAcceptable",
-      `only the following media types are accepted: ${[...ANSWER_TYPES, ...(restrictions.extra ?? [])].join(", ")}`,
-    ),
-  };
+  return { error: notAcceptable([...ANSWER_TYPES, ...(restrictions.extra ?? [])]) };
+}
+
+/** The apiserver's 406, listing what it answers in. */
+export function notAcceptable(types: readonly string[]): Status & { code: number } {
+  return statusObject(
+    406,
+    "NotAcceptable",
+    `only the following media types are accepted: ${types.join(", ")}`,
+  );
 }
 
 /**

@@ -8,7 +8,17 @@ import {
   internalError,
   statusReply,
 } from "./answer.js";
-import { negotiateOutput } from "./negotiate.js";
+import { cappedWarnings } from "./bounds.js";
+import { isTrue } from "./query.js";
+import {
+  type StreamAnswer,
+  type StreamTarget,
+  isAsyncIterable,
+  streamResponse,
+  watchStream,
+  writeStream,
+} from "./watch-answer.js";
+import { negotiateOutput, notAcceptable } from "./negotiate.js";
 import { parsePathParams } from "./path-params.js";
 import { parseQuery } from "./query.js";
 import { checkedBody } from "./body-checks.js";
@@ -33,6 +43,7 @@ import type { Shape } from "./validate.js";
 export type { DiscoveryDocument, VersionInfo } from "./table.js";
 export type { RequestAttributes } from "./request-info.js";
 export type { TableColumn } from "./table-answer.js";
+export type { WatchEvent } from "./watch-answer.js";
 
 /** An output's table plus the validation shapes of its models: everything the routes need. */
 export interface RouteTable extends ApiTable {
@@ -53,12 +64,18 @@ export interface HandlerContext {
   header(name: string): string | undefined;
   /** Add texts here to send them as `Warning` headers, as the apiserver does. */
   warnings: string[];
+  /**
+   * Aborted when the client goes away, or a watch ends (its `timeoutSeconds`): a watch handler parked on
+   * an await wakes on it (its iterator's `return()` runs only once that await settles).
+   */
+  signal: AbortSignal;
 }
 
 /** A handler's answer: `status` defaults to 201 for creates and 200 otherwise. */
 export interface HandlerResult<T> {
   status?: number;
   body: T;
+  /** Extra headers; those that frame the answer (`content-length`, `transfer-encoding`, `connection`, ...) are ignored. */
   headers?: Record<string, string>;
 }
 
@@ -66,13 +83,20 @@ export interface HandlerResult<T> {
 export interface RouteOptions {
   /**
    * Decides whether a request may proceed, from its bearer token, before anything else (a bad token gets
-   * 401 on any path). Return `false`, `null` or `undefined` to answer 401; anything else is accepted and
-   * handed to `authorize` and handlers as `context.user`. `operationId` is undefined for a path that no
-   * operation serves (discovery, or a 404).
+   * 401 on any path). Return the user to accept the request: it is handed to `authorize` and handlers as
+   * `context.user`; any falsy value (`false`, `null`, `undefined`, `""`, `0`, `NaN`) answers 401.
+   * `operationId` is undefined for a path that no operation serves (discovery, or a 404); `namespace` and
+   * `name` are the decoded values the handler gets (`""` when the path has none), `path` the raw path.
    */
   authenticate?: (
     token: string | undefined,
-    request: { method: string; path: string; operationId: string | undefined },
+    request: {
+      method: string;
+      path: string;
+      operationId: string | undefined;
+      namespace: string;
+      name: string;
+    },
   ) => unknown;
   /**
    * Decides, after `authenticate` and before the path is matched, whether the user may do what the request
@@ -114,11 +138,11 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** The parts of `node:http`'s ServerResponse the routes use. */
-export interface NodeResponseLike {
+/** The parts of `node:http`'s ServerResponse the routes use (watches need `write` and `once`). */
+export interface NodeResponseLike extends StreamTarget {
   statusCode: number;
   setHeader(name: string, value: string): unknown;
-  end(body: string | Uint8Array): unknown;
+  end(body?: string | Uint8Array): unknown;
 }
 
 /** A `Status` answer for handlers to return: `statusAnswer(404, "NotFound", 'pods "x" not found')`. */
@@ -139,14 +163,14 @@ export function createFetchHandler(
 ): (request: Request) => Promise<Response> {
   const router = routerOf(table);
   return async (request) => {
-    const url = new URL(request.url);
+    const { path, search, host } = splitTarget(request.url);
     const answer = await dispatch(table, router, handlers, options, {
       method: request.method,
-      path: url.pathname,
-      search: url.search,
+      path,
+      search,
       // fetch keeps the host in the URL, not in the headers.
       header: (name) =>
-        request.headers.get(name) ?? (name.toLowerCase() === "host" ? url.host : undefined),
+        request.headers.get(name) ?? (name.toLowerCase() === "host" ? host : undefined),
       hasBody: request.body !== null,
       readBody: (limit, timeoutMs) =>
         readChunks(
@@ -155,7 +179,9 @@ export function createFetchHandler(
           request.headers.get("content-length"),
           timeoutMs,
         ),
+      ...(request.signal ? { signal: request.signal } : {}),
     });
+    if ("lines" in answer) return streamResponse(answer);
     const body = answer.body;
     // A copy: TypeScript 5.7+ takes only an ArrayBuffer-backed view as a body.
     return new Response(
@@ -176,27 +202,55 @@ export function createRequestListener(
 ): (request: NodeRequestLike, response: NodeResponseLike) => void {
   const router = routerOf(table);
   return (request, response) => {
-    const target = request.url ?? "/";
-    const query = target.indexOf("?");
+    const { path, search } = splitTarget(request.url ?? "/");
     const header = (name: string) => {
       const value = request.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : value;
     };
+    // Aborted when the connection closes: handlers learn that the client went away.
+    const gone = new AbortController();
+    response.once?.("close", () => gone.abort());
     void dispatch(table, router, handlers, options, {
       method: request.method ?? "GET",
-      path: query === -1 ? target : target.slice(0, query),
-      search: query === -1 ? "" : target.slice(query),
+      path,
+      search,
       header,
       hasBody: announcesBody(header("content-length"), header("transfer-encoding")),
       readBody: (limit, timeoutMs) =>
         readChunks(request, limit, header("content-length"), timeoutMs),
+      signal: gone.signal,
     }).then((answer) => {
       // dispatch never rejects, and has checked the status and headers: nothing here can throw.
       response.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
-      response.end(answer.body);
+      if ("lines" in answer)
+        void writeStream(answer, response, gone.signal).catch(() => answer.close());
+      else response.end(answer.body);
     });
   };
+}
+
+/**
+ * The path, query and host of a request target as it was sent, for both entry points alike: `/a/b?x`, or
+ * an absolute `http://host/a/b?x`. Never resolved as a URL would be: `%2e%2e` stays a segment of its own,
+ * which no route matches (a `Request` made with `new Request(url)` has had its dot segments resolved by
+ * the URL parser before the routes see it).
+ */
+function splitTarget(target: string): { path: string; search: string; host: string | undefined } {
+  let rest = target;
+  let host: string | undefined;
+  const origin = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(rest);
+  if (origin) {
+    host = origin[1]!.slice(origin[1]!.lastIndexOf("@") + 1);
+    rest = rest.slice(origin[0].length);
+    if (!rest.startsWith("/")) rest = `/${rest}`;
+  }
+  const hash = rest.indexOf("#");
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const query = rest.indexOf("?");
+  return query === -1
+    ? { path: rest, search: "", host }
+    : { path: rest.slice(0, query), search: rest.slice(query), host };
 }
 
 /** Whether a node request carries a body: a Content-Length other than 0, or a transfer coding (chunked). */
@@ -226,6 +280,8 @@ interface IncomingRequest {
   /** False when the request says it has no body (no Content-Length or 0, and not chunked). */
   hasBody: boolean;
   readBody(limit: number, timeoutMs: number): Promise<BodyRead>;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -237,7 +293,7 @@ async function dispatch(
   handlers: object,
   options: RouteOptions,
   request: IncomingRequest,
-): Promise<Answer> {
+): Promise<Answer | StreamAnswer> {
   try {
     return checkedAnswer(await serve(table, router, handlers, options, request));
   } catch {
@@ -250,7 +306,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** A handler's status or headers that HTTP cannot carry become a 500, rather than an exception in the server. */
-function checkedAnswer(result: Answer): Answer {
+function checkedAnswer<A extends Answer | StreamAnswer>(result: A): A | Answer {
   const headersOk = Object.entries(result.headers).every(
     ([name, value]) =>
       HEADER_NAME.test(name) && typeof value === "string" && HEADER_VALUE.test(value),
@@ -260,10 +316,14 @@ function checkedAnswer(result: Answer): Answer {
     result.status >= 200 &&
     result.status <= 599 &&
     headersOk
-  ))
+  )) {
+    if ("lines" in result) result.close();
     return internalError();
+  }
   // These statuses carry no body: fetch's Response refuses one.
-  return [204, 205, 304].includes(result.status) ? { ...result, body: "" } : result;
+  return [204, 205, 304].includes(result.status) && !("lines" in result)
+    ? { ...result, body: "" }
+    : result;
 }
 
 /**
@@ -289,7 +349,7 @@ async function serve(
   handlers: object,
   options: RouteOptions,
   incoming: IncomingRequest,
-): Promise<Answer> {
+): Promise<Answer | StreamAnswer> {
   const method = incoming.method.toUpperCase();
   const query = new URLSearchParams(incoming.search);
   const request: ServerRequest = {
@@ -307,12 +367,25 @@ async function serve(
       ),
   };
   const match = router.match(method, request.path);
+  const routed = match && "route" in match ? match : undefined;
+  // The path's parameters, decoded and checked once: authenticate, authorize and the handler all see
+  // these values (`kube-sy%73tem` is `kube-system` to each of them). A bad one is refused after them.
+  const params = routed ? parsePathParams(routed.route, routed.raw) : undefined;
+  if (params && "values" in params) {
+    for (const key of ["namespace", "name"] as const)
+      if (Object.hasOwn(params.values, key)) request.attributes[key] = params.values[key]!;
+  }
   let user: unknown;
   if (options.authenticate) {
-    const operationId = match && "route" in match ? match.route.operation.operationId : undefined;
-    user = await options.authenticate(request.token, { method, path: request.path, operationId });
-    if (user === false || user === null || user === undefined)
-      return request.fail(statusReply(statusObject(401, "Unauthorized", "Unauthorized")));
+    user = await options.authenticate(request.token, {
+      method,
+      path: request.path,
+      operationId: routed?.route.operation.operationId,
+      namespace: request.attributes.namespace,
+      name: request.attributes.name,
+    });
+    // Only a user passes: every falsy value (false, null, undefined, "", 0, NaN) denies.
+    if (!user) return request.fail(statusReply(statusObject(401, "Unauthorized", "Unauthorized")));
   }
   if (options.authorize) {
     const decision = await options.authorize(user, request.attributes);
@@ -345,25 +418,27 @@ async function serve(
       ),
     );
   }
-  return serveOperation(table, match.route, match.raw, handlers, options, request, user);
+  // A list and its watch share a path: `watch=true` (or 1, t, ...) asks for the watch.
+  const route = match.watch && isTrue(request.query.get("watch")) ? match.watch : match.route;
+  return serveOperation(table, route, params!, handlers, options, request, user);
 }
 
 async function serveOperation(
   table: RouteTable,
   r: CompiledRoute,
-  raw: readonly string[],
+  params: ReturnType<typeof parsePathParams>,
   handlers: object,
   options: RouteOptions,
   request: ServerRequest,
   user: unknown,
-): Promise<Answer> {
+): Promise<Answer | StreamAnswer> {
   const operation = r.operation;
   const query = parseQuery(request.search, querySpecs(table, r));
   if (typeof query === "string")
     return request.fail(statusReply(statusObject(400, "BadRequest", query)));
-  const params = parsePathParams(r, raw);
   if ("error" in params) return request.fail(statusReply(params.error));
-  const readsObjects = operation.action === "get" || operation.action === "list";
+  const isWatch = operation.answer === "watch";
+  const readsObjects = operation.action === "get" || operation.action === "list" || isWatch;
   const output = negotiateOutput(
     request.header("accept"),
     { table: readsObjects },
@@ -372,8 +447,15 @@ async function serveOperation(
   );
   if ("error" in output)
     return encode(statusReply(output.error), { type: "application/json", pretty: false });
-  const input: { params: Record<string, string>; query: Record<string, unknown>; body?: unknown } =
-    { params: params.values, query };
+  // A watch streams JSON lines: the apiserver has no YAML stream either.
+  if (isWatch && output.type !== "application/json")
+    return request.fail(statusReply(notAcceptable(["application/json"])));
+  const input: {
+    params: Record<string, string>;
+    query: Record<string, unknown>;
+    body?: unknown;
+    patchType?: string;
+  } = { params: params.values, query };
   const body = operation.body;
   const warnings: string[] = [];
   // An optional body left out (a DELETE without DeleteOptions, as curl and the client send it) is no body.
@@ -390,15 +472,22 @@ async function serveOperation(
       { limit, timeoutMs, ...(options.parseYaml ? { parseYaml: options.parseYaml } : {}) },
     );
     if ("error" in checked) return request.fail(statusReply(checked.error, checked.headers));
-    warnings.push(...checked.warnings);
+    for (const warning of checked.warnings) warnings.push(warning);
     input.body = checked.value;
+    // A patch's handler learns how to apply it: json, merge, strategic-merge or apply.
+    if (checked.patchType) input.patchType = checked.patchType;
   }
+  const ended = new AbortController();
+  const gone = request.signal;
+  if (gone?.aborted) ended.abort();
+  else gone?.addEventListener("abort", () => ended.abort(), { once: true });
   const context: HandlerContext = {
     token: request.token,
     user,
     attributes: request.attributes,
     header: (name) => request.header(name),
     warnings,
+    signal: ended.signal,
   };
   const handler = (handlers as Record<string, unknown>)[r.name];
   // An operation named like an Object.prototype method (`toString`) must not reach that method.
@@ -409,16 +498,42 @@ async function serveOperation(
     return request.fail(
       statusReply(statusObject(501, "NotImplemented", `${r.name} is not implemented`)),
     );
-  const result = (await handler.call(handlers, input, context)) as HandlerResult<unknown>;
+  const returned: unknown = await handler.call(handlers, input, context);
+  const toTable = (value: unknown) =>
+    output.table ? tableOf(table, r, options, output.table, request, value) : value;
+  if (isWatch && isAsyncIterable(returned)) {
+    const timeoutSeconds = query["timeoutSeconds"];
+    const stream = watchStream(
+      returned,
+      (object) => {
+        const converted = toTable(object);
+        return typeof converted === "object" && converted !== null && "error" in converted
+          ? undefined
+          : converted;
+      },
+      {
+        timeoutMs: typeof timeoutSeconds === "number" ? timeoutSeconds * 1000 : undefined,
+        onClose: () => ended.abort(),
+      },
+    );
+    if (warnings.length)
+      stream.headers["warning"] = cappedWarnings(warnings).map(warningValue).join(", ");
+    return stream;
+  }
+  const result = returned as HandlerResult<unknown>;
   // Header names are case-insensitive: the handler's `Content-Type` replaces the default, and its own
   // `Warning` stays beside the field warnings.
   const extra: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {}))
-    extra[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    const lower = name.toLowerCase();
+    // The framing of the answer is the server's: a handler's own Content-Length or Connection would
+    // desync a keep-alive connection.
+    if (!FRAMING_HEADERS.has(lower)) extra[lower] = value;
+  }
   if (warnings.length)
     extra["warning"] = [
       ...(extra["warning"] === undefined ? [] : [extra["warning"]]),
-      ...warnings.map(warningValue),
+      ...cappedWarnings(warnings).map(warningValue),
     ].join(", ");
   const status = result.status ?? operation.status;
   // A handler that chose its own media type answers in it, as JSON text.
@@ -426,28 +541,47 @@ async function serveOperation(
     return { status, headers: extra, body: JSON.stringify(result.body) ?? "" };
   let value = result.body;
   if (output.table && status >= 200 && status < 300 && !isStatus(value)) {
-    const group = resourcePath(operation.path)?.group;
-    const key = group ? `${r.resource}.${group}` : r.resource;
-    const columns =
-      (Object.hasOwn(options.tables ?? {}, key) ? options.tables![key] : undefined) ??
-      defaultColumns(table.columnText);
-    const kind = r.kind;
-    const typeMeta = {
-      kind: kind.kind,
-      apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
-    };
-    const converted = asTable(
-      value,
-      columns,
-      output.table,
-      request.query.get("includeObject"),
-      typeMeta,
-    );
-    if ("error" in converted) return request.fail(statusReply(converted.error));
+    const converted = toTable(value);
+    if (typeof converted === "object" && converted !== null && "error" in converted)
+      return request.fail(statusReply(converted.error as Status & { code: number }));
     value = converted;
   }
   return encode({ status, headers: extra, value }, output);
 }
+
+/** A get or list answer, or a watch event's object, as a Table with the resource's columns. */
+function tableOf(
+  table: RouteTable,
+  r: CompiledRoute,
+  options: RouteOptions,
+  version: string,
+  request: ServerRequest,
+  value: unknown,
+): ReturnType<typeof asTable> {
+  const group = resourcePath(r.operation.path)?.group;
+  const key = group ? `${r.resource}.${group}` : r.resource;
+  const columns =
+    (Object.hasOwn(options.tables ?? {}, key) ? options.tables![key] : undefined) ??
+    defaultColumns(table.columnText);
+  const kind = r.kind;
+  const typeMeta = {
+    kind: kind.kind,
+    apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
+  };
+  return asTable(value, columns, version, request.query.get("includeObject"), typeMeta);
+}
+
+/** Headers that say how the answer is framed on the connection: set by the server, never by a handler. */
+const FRAMING_HEADERS = new Set([
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-connection",
+]);
 
 /** The name `forbidden` puts in its message: a string user, or its `name` or `username`. */
 function userName(user: unknown, authenticated: boolean): string {
