@@ -139,6 +139,32 @@ describe("watch requests on node:http", () => {
     expect(signal?.aborted).toBe(true);
   });
 
+  // The signal is made only when a handler asks for it (an AbortController per request cost a third of a
+  // small request's time): one asked for after the client went away must still say so.
+  it("context.signal first read after a disconnect is already aborted", async () => {
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    let aborted: boolean | undefined;
+    const port = await serve({
+      listPods: async (_input: unknown, context: HandlerContext) => {
+        entered();
+        await woken;
+        aborted = context.signal.aborted;
+        return { body: { apiVersion: "v1", kind: "PodList", metadata: {}, items: [] } };
+      },
+    });
+    const list = openWatch(port, "/api/v1/namespaces/team-a/pods");
+    list.answer.catch(() => undefined);
+    await inHandler;
+    list.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    wake();
+    expect(await until(() => aborted !== undefined)).toBe(true);
+    expect(aborted).toBe(true);
+  });
+
   it("an async generator handler is finished (its finally runs) after a disconnect, once it wakes on context.signal", async () => {
     let finished = false;
     const port = await serve({
