@@ -7,6 +7,7 @@ import { ApiError, escapeControls, excerpt } from "../../src/runtime/api-error.j
 import { type ClientTable, createClient } from "../../src/runtime/client.js";
 import { retryAfterMs } from "../../src/runtime/retry.js";
 import { parseYamlSubset } from "../../src/runtime/yaml-subset.js";
+import { timed } from "../helpers/timed.js";
 
 /**
  * Every regex the client side applies to what a caller, a server or a kubeconfig hands it, on 100 KB
@@ -17,16 +18,6 @@ import { parseYamlSubset } from "../../src/runtime/yaml-subset.js";
 const N = 100_000;
 const BUDGET_MS = 1000;
 const spaces = " ".repeat(N);
-
-function timed(run: () => unknown): number {
-  const started = performance.now();
-  try {
-    run();
-  } catch {
-    // Refusing the input is fine: the time is what counts.
-  }
-  return performance.now() - started;
-}
 
 describe("the kubeconfig YAML reader", () => {
   // Regression (issue 14: "its plain-key regex is quadratic (100 KB line: 4.1 s)"); 10.7 s here for the second line.
