@@ -1,5 +1,5 @@
 import type { ApiModel, OperationModel, ParameterModel } from "../model.js";
-import { PATCH_MEDIA_TYPES } from "../runtime/patch.js";
+import { PATCH_MEDIA_TYPES } from "../runtime/table.js";
 import { docComment, propertyKey, stringLiteral } from "./text.js";
 
 /** One parameter as the client and the routes declare it. */

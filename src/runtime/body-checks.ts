@@ -4,6 +4,7 @@ import { type Place, fieldPath, note } from "./bounds.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import type { CompiledRoute } from "./router.js";
 import { type Status, statusObject } from "./status.js";
+import { PATCH_MEDIA_TYPES, type PatchType } from "./table.js";
 import {
   type Shape,
   checkBody,
@@ -13,15 +14,10 @@ import {
   invalid,
 } from "./validate.js";
 
-/** How the apiserver applies a PATCH body, by its media type. */
-export type PatchType = "json" | "merge" | "strategic-merge" | "apply";
-
-const PATCH_TYPES: Readonly<Record<string, PatchType>> = {
-  "application/json-patch+json": "json",
-  "application/merge-patch+json": "merge",
-  "application/strategic-merge-patch+json": "strategic-merge",
-  "application/apply-patch+yaml": "apply",
-};
+/** How the apiserver applies a PATCH body, by its media type: the table's media types, read backwards. */
+const PATCH_TYPES: ReadonlyMap<string, PatchType> = new Map(
+  Object.entries(PATCH_MEDIA_TYPES).map(([type, mediaType]) => [mediaType, type as PatchType]),
+);
 
 /**
  * An operation's request body, read, decoded and checked in the apiserver's order: media type (415),
@@ -70,7 +66,7 @@ export async function checkedBody(
   if (value === undefined) return { value, warnings: [] };
   // A patch is merged into objects by handlers: no key of it may reach a prototype.
   if (isPatch) {
-    const patchType = PATCH_TYPES[decoded.mediaType];
+    const patchType = PATCH_TYPES.get(decoded.mediaType);
     return hygienic(value) ?? { value, warnings: [], ...(patchType ? { patchType } : {}) };
   }
   const isKind = body.type === r.kind.type;

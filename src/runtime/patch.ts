@@ -1,16 +1,9 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/patch.ts), never in an output: the next run would put it back.
 import { ApiError } from "./api-error.js";
+import { PATCH_MEDIA_TYPES, type PatchType } from "./table.js";
 
-/** The four ways the apiserver applies a PATCH body, each with its media type. */
-export const PATCH_MEDIA_TYPES = {
-  json: "application/json-patch+json",
-  merge: "application/merge-patch+json",
-  "strategic-merge": "application/strategic-merge-patch+json",
-  apply: "application/apply-patch+yaml",
-} as const;
-
-export type PatchType = keyof typeof PATCH_MEDIA_TYPES;
+export { PATCH_MEDIA_TYPES, type PatchType } from "./table.js";
 
 /** One operation of a JSON Patch (RFC 6902): a PATCH body is an array of them. */
 export type JsonPatchOperation =

@@ -42,6 +42,16 @@ export interface QueryParamEntry {
   spec?: QueryParamSpec;
 }
 
+/** The four ways the apiserver applies a PATCH body, each with its media type (client and routes alike). */
+export const PATCH_MEDIA_TYPES = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  "strategic-merge": "application/strategic-merge-patch+json",
+  apply: "application/apply-patch+yaml",
+} as const;
+
+export type PatchType = keyof typeof PATCH_MEDIA_TYPES;
+
 /** One operation: the request the client sends and the routes accept. */
 export interface OperationSpec {
   method: string;
