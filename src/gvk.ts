@@ -39,22 +39,7 @@ export function parseKindQuery(text: string): KindQuery | undefined {
   return undefined;
 }
 
-/**
- * Orders Kubernetes versions the way the apiserver prefers them: GA before beta before alpha, and higher
- * numbers first within each (v2 > v1 > v1beta2 > v1beta1 > v1alpha1). Returns a negative number when `a`
- * is preferred.
- */
-export function compareVersions(a: string, b: string): number {
-  const rank = (v: string): [number, number, number] => {
-    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!m) return [3, 0, 0];
-    const stage = m[2] === undefined ? 0 : m[2] === "beta" ? 1 : 2;
-    return [stage, -Number(m[1]), -Number(m[3] ?? 0)];
-  };
-  const [ra, rb] = [rank(a), rank(b)];
-  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareVersions } from "./runtime/versions.js";
 
 /**
  * True when `gvk` satisfies every part the query names; with `ignoreCase`, in any case (`pod` for `Pod`,

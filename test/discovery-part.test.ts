@@ -19,7 +19,7 @@ describe("--emit discovery", () => {
     const result = await generate({ spec: EXAMPLE_SPEC, out, emit: ["discovery"] });
     expect(result.files.map((f) => f.name).filter((n) => !n.startsWith("runtime/")).sort()).toEqual(["discovery.ts", "handlers.ts", "index.ts", "models.ts", "operations.ts", "routes.ts"]);
     // The code that serves discovery (and writes the protobuf kubectl reads) comes with discovery.ts only.
-    const serving = ["runtime/discovery.ts", "runtime/openapi-proto.ts"];
+    const serving = ["runtime/discovery.ts", "runtime/openapi-proto.ts", "runtime/versions.ts"];
     expect(serving.filter((name) => existsSync(join(out, name)))).toEqual(serving);
     expect(serving.filter((name) => existsSync(join(plain, name)))).toEqual([]);
   });

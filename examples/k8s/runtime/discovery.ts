@@ -5,6 +5,7 @@ import { negotiateOutput } from "./negotiate.js";
 import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from "./openapi-proto.js";
 import { resourcePath } from "./request-info.js";
 import type { ApiTable, DiscoveryDocument } from "./table.js";
+import { compareVersions } from "./versions.js";
 
 /** One entry of an APIResourceList: a resource or subresource this output serves. */
 export interface ApiResource {
@@ -79,17 +80,6 @@ export function apiResourceLists(table: ApiTable): Map<string, ApiResource[]> {
     sorted.set(groupVersion, entries);
   }
   return sorted;
-}
-
-/** Kubernetes version priority: GA before beta before alpha, higher numbers first; others last, by name. */
-export function compareVersions(a: string, b: string): number {
-  const rank = (v: string): [number, number, number] => {
-    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!m) return [3, 0, 0];
-    return [m[2] === "alpha" ? 2 : m[2] === "beta" ? 1 : 0, -Number(m[1]), -Number(m[3] ?? 0)];
-  };
-  const [x, y] = [rank(a), rank(b)];
-  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || compare(a, b);
 }
 
 function compare(a: string, b: string): number {
