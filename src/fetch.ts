@@ -1,5 +1,6 @@
 import { GenBindingError } from "./errors.js";
 import { isRecord, readStream } from "./load.js";
+import { trimTrailingSlashes } from "./runtime/client.js";
 import { fromKubeconfig } from "./runtime/kubeconfig.js";
 
 /** How documents are fetched over HTTP: with which `fetch`, which token, for which server, within what time. */
@@ -41,13 +42,6 @@ export function kubeconfigTransport(path: string | undefined, context: string | 
   const server = trimTrailingSlashes(String(options.baseUrl));
   const credentials = `the kubeconfig's ${context === undefined ? "current context" : `context "${context}"`}${path === undefined ? "" : ` (${path})`}`;
   return { fetch: options.fetch!, token: options.token, server, credentials, timeoutMs };
-}
-
-/** `https://host//` -> `https://host`, in linear time: `/\/+$/` backtracks over every slash of a long run (100k: 8 s). */
-function trimTrailingSlashes(text: string): string {
-  let end = text.length;
-  while (end > 0 && text[end - 1] === "/") end--;
-  return text.slice(0, end);
 }
 
 /**
