@@ -1,6 +1,6 @@
 import { GenBindingError } from "./errors.js";
 import { type FetchBytes, type LoadedDocument, loadDocument } from "./load.js";
-import { type GroupVersionKind, type KindQuery, compareVersions, formatGvk, sameGvk } from "./gvk.js";
+import { type GroupVersionKind, type KindQuery, compareGroupVersions, formatGvk, sameGvk } from "./gvk.js";
 import { isOpenApi3Index } from "./openapi3.js";
 import { listKinds } from "./select.js";
 
@@ -37,7 +37,7 @@ export function readIndex(value: unknown, indexUrl: string): IndexEntry[] | unde
     }
     entries.push({ path, group: match[2] ?? "", version: match[1] ?? match[3]!, url: server + relative });
   }
-  return entries.sort((a, b) => Number(b.group === "") - Number(a.group === "") || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || compareVersions(a.version, b.version));
+  return entries.sort(compareGroupVersions);
 }
 
 /** What a cluster gave for the requested kinds. */
@@ -133,7 +133,7 @@ function definesKind(doc: LoadedDocument, gvk: GroupVersionKind): boolean {
 /** Among every document's kinds of that name, the one a Swagger 2.0 document would give: core, then by group, then preferred version. */
 function preferredKind(documents: readonly LoadedDocument[], kind: string): GroupVersionKind | undefined {
   const candidates = documents.flatMap((doc) => listKinds(doc.document)).filter((gvk) => gvk.kind === kind);
-  return candidates.sort((a, b) => Number(b.group === "") - Number(a.group === "") || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || compareVersions(a.version, b.version))[0];
+  return candidates.sort(compareGroupVersions)[0];
 }
 
 /** `fetchBytes` with at most `limit` calls under way at once; the others wait their turn, in order. */

@@ -1,4 +1,5 @@
 import { GenBindingError } from "./errors.js";
+import { compareVersions } from "./runtime/versions.js";
 
 /** A Kubernetes group/version/kind. The core group is the empty string. */
 export interface GroupVersionKind {
@@ -39,7 +40,13 @@ export function parseKindQuery(text: string): KindQuery | undefined {
   return undefined;
 }
 
-export { compareVersions } from "./runtime/versions.js";
+/**
+ * The order in which a kind's group-versions are preferred: the core group first, then groups by name, then
+ * versions as the apiserver prefers them (see compareVersions).
+ */
+export function compareGroupVersions(a: { group: string; version: string }, b: { group: string; version: string }): number {
+  return Number(b.group === "") - Number(a.group === "") || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || compareVersions(a.version, b.version);
+}
 
 /**
  * True when `gvk` satisfies every part the query names; with `ignoreCase`, in any case (`pod` for `Pod`,

@@ -1,7 +1,7 @@
 import { findAliasCycle } from "./cycles.js";
 import { checkDepth } from "./depth.js";
 import { GenBindingError, jsonPointer } from "./errors.js";
-import { type GroupVersionKind, type KindQuery, compareVersions, formatGvk, matchesQuery, readGvkExtension, sameGvk } from "./gvk.js";
+import { type GroupVersionKind, type KindQuery, compareGroupVersions, formatGvk, matchesQuery, readGvkExtension, sameGvk } from "./gvk.js";
 import { type SwaggerDocument, isRecord } from "./load.js";
 
 /** A JSON object from the document. */
@@ -118,7 +118,7 @@ function resolveGvks(all: GroupVersionKind[], query: KindQuery, origin: string):
     throw new GenBindingError(`kind ${wanted} not found in ${origin} (no definition has it in x-kubernetes-group-version-kind)${hint}`);
   }
   // Unqualified `Binding` means the core group if it has one, then the preferred version.
-  return [[...candidates].sort((a, b) => Number(b.group === "") - Number(a.group === "") || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || compareVersions(a.version, b.version))[0]!];
+  return [[...candidates].sort(compareGroupVersions)[0]!];
 }
 
 function closestKinds(all: GroupVersionKind[], kind: string): GroupVersionKind[] {
