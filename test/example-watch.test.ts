@@ -149,6 +149,38 @@ describe("example server: bookmarks (allowWatchBookmarks), every bookmarkInterva
   });
 });
 
+describe("example server: streaming lists (sendInitialEvents)", () => {
+  const t = useExampleServer();
+
+  it("sendInitialEvents=true: an ADDED per pod, a BOOKMARK annotated k8s.io/initial-events-end at the state's resourceVersion, then the changes", async () => {
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const state = t.store.resourceVersion;
+    const params = { namespace: "default", sendInitialEvents: true, resourceVersionMatch: "NotOlderThan", allowWatchBookmarks: true, timeoutSeconds: 5 };
+    for await (const event of t.client().watchNamespacedPod(params, { signal: stop.signal })) {
+      if (event.type === "BOOKMARK") {
+        expect(event.object).toEqual({ kind: "Pod", apiVersion: "v1", metadata: { resourceVersion: state, annotations: { "k8s.io/initial-events-end": "true" } } });
+        t.store.bindPod("default", "web-1", "node-b", {});
+      }
+      seen.push(`${event.type} ${event.type === "BOOKMARK" || event.type === "ERROR" ? "" : event.object.metadata?.name}`);
+      if (event.type === "MODIFIED") stop.abort();
+    }
+    expect(seen).toEqual(["ADDED db-0", "ADDED web-1", "ADDED web-2", "ADDED web-3", "BOOKMARK ", "MODIFIED web-1"]);
+  });
+
+  it.each([
+    [{ sendInitialEvents: true }, 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'],
+    [{ resourceVersionMatch: "NotOlderThan" }, "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"],
+    [{ sendInitialEvents: false, resourceVersionMatch: "Exact" }, '[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]'],
+  ])("%o is a 422 Invalid ListOptions, in the apiserver's words", async (params, why) => {
+    const error = await (async () => {
+      for await (const _ of t.client().watchNode({ ...params, timeoutSeconds: 2 })) return undefined;
+      return undefined;
+    })().catch((e: unknown) => e as { status?: number; statusObject?: { message?: string; details?: unknown } });
+    expect(error).toMatchObject({ status: 422, statusObject: { message: `ListOptions.meta.k8s.io "" is invalid: ${why}`, details: { group: "meta.k8s.io", kind: "ListOptions" } } });
+  });
+});
+
 describe("example server: the bookmark before a watch's deadline (the apiserver's 2 s ahead), with the default interval of a minute", () => {
   const t = useExampleServer();
 

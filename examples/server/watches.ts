@@ -9,6 +9,9 @@ import type { ClusterStore, StoreEvent } from "./store.js";
 export interface WatchQuery extends ListQuery {
   resourceVersion?: string;
   allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+  resourceVersionMatch?: string;
+  continue?: string;
 }
 
 /** How often kube-apiserver's watch cache sends a watch that allows them a bookmark: about once a minute. */
@@ -23,12 +26,14 @@ type Watch<T> = AsyncIterable<WatchEvent<T>> & WatchDeadlineHook;
  * the changes after it (a 410 Expired ERROR event when the store no longer remembers that far back). With a
  * field selector, a pod that comes to match is ADDED and one that stops matching is DELETED. With
  * `allowWatchBookmarks`, a BOOKMARK every `bookmarkIntervalMs` and one 2 s before the routes end the watch.
+ * `sendInitialEvents=true` (a streaming list) sends an ADDED per pod, then, with bookmarks, a BOOKMARK
+ * annotated `k8s.io/initial-events-end: "true"`; `false` only the changes after the resourceVersion.
  * Runs until the client goes away (`signal`) or the routes end it (`timeoutSeconds`, or their default).
  */
 export function watchPods(store: ClusterStore, namespace: string | undefined, query: WatchQuery, signal: AbortSignal, bookmarkIntervalMs = BOOKMARK_INTERVAL_MS): Watch<Pod> | HandlerResult<never> {
   const selected = podSelector(query);
   if (!("test" in selected)) return selected;
-  const invalid = invalidResourceVersion(query);
+  const invalid = invalidResourceVersion(query) ?? invalidWatchOptions(query);
   if (invalid) return invalid;
   const test = (pod: Pod) => (namespace === undefined || pod.metadata?.namespace === namespace) && selected.test(pod);
   return changes<Pod>(store, "pods", () => store.listPods(namespace), test, query, signal, bookmarkIntervalMs);
@@ -36,7 +41,7 @@ export function watchPods(store: ClusterStore, namespace: string | undefined, qu
 
 /** A watch of the nodes, as {@link watchPods} watches pods. */
 export function watchNodes(store: ClusterStore, query: WatchQuery, signal: AbortSignal, bookmarkIntervalMs = BOOKMARK_INTERVAL_MS): Watch<Node> | HandlerResult<never> {
-  const unsupported = unsupportedQuery(query) ?? invalidResourceVersion(query);
+  const unsupported = unsupportedQuery(query) ?? invalidResourceVersion(query) ?? invalidWatchOptions(query);
   if (unsupported) return unsupported;
   return changes<Node>(store, "nodes", () => store.listNodes(), () => true, query, signal, bookmarkIntervalMs);
 }
@@ -45,6 +50,27 @@ export function watchNodes(store: ClusterStore, query: WatchQuery, signal: Abort
 function invalidResourceVersion(query: WatchQuery): HandlerResult<never> | undefined {
   const version = query.resourceVersion;
   return version === undefined || version === "" || /^\d+$/.test(version) ? undefined : statusAnswer(400, "BadRequest", `invalid resource version: ${JSON.stringify(version)}`);
+}
+
+/**
+ * The apiserver's validateWatchOptions (WatchList enabled): `sendInitialEvents` needs
+ * `resourceVersionMatch=NotOlderThan`, which a watch takes only with `sendInitialEvents` and without
+ * `continue`. A 422 Invalid ListOptions, as ListResource answers.
+ */
+function invalidWatchOptions(query: WatchQuery): HandlerResult<never> | undefined {
+  const match = query.resourceVersionMatch ?? "";
+  const causes: Array<{ reason: string; message: string; field: string }> = [];
+  const forbidden = (message: string) => causes.push({ reason: "FieldValueForbidden", message: `Forbidden: ${message}`, field: "resourceVersionMatch" });
+  if (query.sendInitialEvents !== undefined && match !== "NotOlderThan") forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+  if (match !== "") {
+    if (query.sendInitialEvents === undefined) forbidden("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+    if (match !== "NotOlderThan") causes.push({ reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(match)}: supported values: "NotOlderThan"`, field: "resourceVersionMatch" });
+    if (query.continue) forbidden("resourceVersionMatch is forbidden when continue is provided");
+  }
+  if (causes.length === 0) return undefined;
+  const list = causes.map((cause) => `${cause.field}: ${cause.message}`);
+  const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
+  return statusAnswer(422, "Invalid", `ListOptions.meta.k8s.io "" is invalid: ${summary}`, { name: "", group: "meta.k8s.io", kind: "ListOptions", causes });
 }
 
 const KINDS = { pods: "Pod", nodes: "Node" } as const;
@@ -80,11 +106,17 @@ function changes<T extends Pod | Node>(
     signal.addEventListener("abort", aborted, { once: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const { resourceVersion } = query;
+      const { resourceVersion, sendInitialEvents } = query;
+      const fromNow = resourceVersion === undefined || resourceVersion === "" || resourceVersion === "0";
       let start: number;
-      if (resourceVersion === undefined || resourceVersion === "" || resourceVersion === "0") {
+      if (sendInitialEvents !== undefined ? sendInitialEvents : fromNow) {
+        // The state now, which is never older than a resourceVersion this store has given out.
         start = Number(store.resourceVersion);
         for (const object of current()) if (matches(object)) yield { type: "ADDED", object };
+        const end = { "k8s.io/initial-events-end": "true" };
+        if (sendInitialEvents && query.allowWatchBookmarks) yield { type: "BOOKMARK", object: { kind: KINDS[resource], apiVersion: "v1", metadata: { resourceVersion: String(start), annotations: end } } };
+      } else if (fromNow) {
+        start = Number(store.resourceVersion);
       } else {
         const past = store.changesSince(Number(resourceVersion));
         if (!past) {
