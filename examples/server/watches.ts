@@ -86,9 +86,9 @@ function changes<T extends Pod | Node>(
 ): Watch<T> {
   let deadline: number | undefined;
   /**
-   * When the next bookmark is due, as the watch cache's nextBookmarkTime decides: a minute from now, or 2 s
-   * before the deadline when that is sooner (so a client resumes from a recent version); none once that
-   * moment has passed.
+   * When the next bookmark is due, as the watch cache's nextBookmarkTime decides: an interval (a minute) from
+   * now, or 2 s before the deadline when that is sooner (so a client resumes from a recent version); none
+   * once that moment has passed.
    */
   const nextBookmark = (now: number): number | undefined => {
     const heartbeat = Math.min(now + bookmarkIntervalMs, deadline === undefined ? Infinity : deadline - 2000);
