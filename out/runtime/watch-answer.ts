@@ -40,6 +40,9 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
   );
 }
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** kube-apiserver's default `--min-request-timeout`, in seconds. */
 export const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 
@@ -117,10 +120,16 @@ export function watchStream(
     options.random,
   );
   if (timeoutMs !== undefined) {
-    timer = setTimeout(close, timeoutMs);
+    // setTimeout fires at once past 2^31 - 1 ms (24.8 days): a longer timeoutSeconds waits in steps.
+    const endAt = Date.now() + timeoutMs;
+    const arm = () => {
+      const left = endAt - Date.now();
+      timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(close, left);
+    };
+    arm();
     const hook = (events as WatchDeadlineHook).setDeadline;
     try {
-      if (typeof hook === "function") hook.call(events, new Date(Date.now() + timeoutMs));
+      if (typeof hook === "function") hook.call(events, new Date(endAt));
     } catch {
       // The handler's hook failing does not end its watch earlier than the deadline.
     }

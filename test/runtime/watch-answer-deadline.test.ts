@@ -80,6 +80,18 @@ describe("watchStream's deadline", () => {
     expect(forever.ended).toBe(false);
   });
 
+  // Regression: setTimeout fires at once for a delay past 2^31 - 1 ms, so timeoutSeconds=3000000 (35 days) ended the watch after 1 ms.
+  it("a timeoutSeconds longer than setTimeout's longest delay (24.8 days) still ends the watch then, not at once", async () => {
+    const { iterable, told } = quietEvents();
+    const days35 = 35 * 24 * 60 * MINUTE;
+    const end = watchEnd(watchStream(iterable, (o) => o, { timeoutMs: days35 }));
+    expect(told).toEqual([new Date(Date.now() + days35)]);
+    await vi.advanceTimersByTimeAsync(days35 - 1);
+    expect(end.ended).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(end.ended).toBe(true);
+  });
+
   it("a negative timeoutSeconds ends the watch at once, as the apiserver's timer does", () => {
     expect(watchTimeoutMs(-1000)).toBe(0);
     expect(watchTimeoutMs(undefined, 0)).toBeUndefined();
