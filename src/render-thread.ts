@@ -5,6 +5,7 @@ import { GenBindingError } from "./errors.js";
 import type { RenderSettings, Rendered } from "./render.js";
 import type { RenderAnswer, RenderJob } from "./render-worker.js";
 import type { Selection } from "./select.js";
+import { restoreTurbofan } from "./v8-flags.js";
 import { workersSetting } from "./workers-setting.js";
 
 const WORKER_FILE = fileURLToPath(new URL("./render-worker.js", import.meta.url));
@@ -39,7 +40,10 @@ export interface RenderStage {
 export async function startRenderStage(settings: RenderSettings, selectionSize: number, resourceLimits: ResourceLimits = RESOURCE_LIMITS): Promise<RenderStage> {
   const setting = workersSetting();
   const onThread = setting === undefined ? selectionSize >= MIN_SIZE_FOR_THREAD : setting > 0;
-  return onThread && existsSync(WORKER_FILE) ? new RenderThread(settings, resourceLimits) : renderHere(settings);
+  if (!onThread || !existsSync(WORKER_FILE)) return renderHere(settings);
+  // Seconds of rendering and formatting follow: TurboFan pays for itself there (every kind: -0.8 s of 4.8 s).
+  restoreTurbofan();
+  return new RenderThread(settings, resourceLimits);
 }
 
 async function renderHere(settings: RenderSettings): Promise<RenderStage> {

@@ -28,7 +28,10 @@ export function releaseYoungGeneration(): void {
   youngGenerationHeld = false;
 }
 
-/** Before formatting a big output (seconds of prettier): TurboFan back on, if the CLI turned it off. */
+/**
+ * Before rendering or formatting a big output (seconds of TypeScript, openapi-typescript and prettier):
+ * TurboFan back on, if the CLI turned it off.
+ */
 export function restoreTurbofan(): void {
   if (!turbofanOff) return;
   setFlagsFromString("--turbofan");
