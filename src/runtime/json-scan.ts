@@ -51,14 +51,24 @@ export function scanJson(
       if (top) top.expectKey = false;
     } else if (c === QUOTE) {
       let end = i + 1;
-      while (end < text.length && text.charCodeAt(end) !== QUOTE)
-        end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      let escaped = false;
+      for (let code = text.charCodeAt(end); end < text.length && code !== QUOTE;) {
+        if (code === BACKSLASH) {
+          escaped = true;
+          end += 2;
+        } else end++;
+        code = text.charCodeAt(end);
+      }
       if (top && top.keys !== undefined && top.expectKey) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(i, end + 1)) as string;
-        } catch {
-          key = text.slice(i + 1, end);
+        // Without a backslash a key is its text (JSON.parse would give the same, or refuse it, and the
+        // text is what an invalid key is read as).
+        let key = text.slice(i + 1, end);
+        if (escaped) {
+          try {
+            key = JSON.parse(text.slice(i, end + 1)) as string;
+          } catch {
+            // Invalid JSON: the text as it is; JSON.parse refuses the body afterwards.
+          }
         }
         const seen = top.keys;
         if (seen === key || (typeof seen === "object" && seen !== null && seen.has(key)))

@@ -31,6 +31,29 @@ export function isYamlType(mediaType: string): boolean {
   return mediaType === "application/yaml" || mediaType.endsWith("+yaml");
 }
 
+const decodableByAccepted = new WeakMap<
+  readonly string[],
+  { withYaml: readonly string[]; withoutYaml: readonly string[] }
+>();
+
+/**
+ * The accepted media types that the routes decode, YAML ones only with a parser: worked out once per list
+ * (an operation's list is made once).
+ */
+function decodableTypes(accepted: readonly string[], parsesYaml: boolean): readonly string[] {
+  let known = decodableByAccepted.get(accepted);
+  if (!known) {
+    // CBOR and protobuf bodies (`application/apply-patch+cbor`) are not decoded: those types are refused.
+    const decodable = accepted.filter(isDecodable);
+    known = { withYaml: decodable, withoutYaml: decodable.filter((type) => !isYamlType(type)) };
+    decodableByAccepted.set(accepted, known);
+  }
+  return parsesYaml ? known.withYaml : known.withoutYaml;
+}
+
+/** One decoder for every body: without `stream`, decoding keeps no state between calls. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
  * Checks the media type (415 unless one of `accepted`, after `formats.fallback` for none), reads the body
  * within `limit` bytes and `timeoutMs`, and decodes it as JSON, or YAML with `formats.parseYaml`: not UTF-8,
@@ -45,10 +68,7 @@ export async function readBody(
   timeoutMs: number,
   formats: BodyFormats = {},
 ): Promise<DecodedBody> {
-  // CBOR and protobuf bodies (`application/apply-patch+cbor`) are not decoded: those types are refused.
-  const decodable = accepted.filter(
-    (type) => (!isYamlType(type) || formats.parseYaml) && isDecodable(type),
-  );
+  const decodable = decodableTypes(accepted, formats.parseYaml !== undefined);
   const mediaType = bodyMediaType(contentType, decodable, formats.fallback);
   if (mediaType === undefined) return { error: unsupportedMediaType(decodable), close: false };
   const body = await read();
@@ -78,7 +98,7 @@ export async function readBody(
   if (body.bytes.length === 0) return { value: undefined, duplicates: listed(), mediaType };
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body.bytes);
+    text = UTF8.decode(body.bytes);
   } catch {
     return {
       error: statusObject(400, "BadRequest", "the request body is not valid UTF-8"),
@@ -163,15 +183,20 @@ export async function readChunks(
   timeoutMs: number,
 ): Promise<BodyRead> {
   if (contentLength != null && Number(contentLength) > limit) return { failure: "too-large" };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<BodyRead>((resolve) => {
-    timer = setTimeout(() => resolve({ failure: "timeout" }), timeoutMs);
+  // One promise settled by whichever comes first, the body or the timer.
+  return new Promise<BodyRead>((resolve, reject) => {
+    const timer = setTimeout(() => resolve({ failure: "timeout" }), timeoutMs);
+    collectChunks(body, limit).then(
+      (read) => {
+        clearTimeout(timer);
+        resolve(read);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([collectChunks(body, limit), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -219,6 +244,8 @@ async function collectChunks(
     // The client went away, or the stream broke.
     return { failure: "unreadable" };
   }
+  // A body that came in one chunk is that chunk: no copy.
+  if (chunks.length === 1) return { bytes: chunks[0]! };
   const result = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
