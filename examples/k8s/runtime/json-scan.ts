@@ -6,6 +6,9 @@ const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, QUOTE
   ...'{}[],:"\\',
 ].map((c) => c.charCodeAt(0));
 
+/** The most keys of an object compared one by one for duplicates; past them, a Set holds them. */
+const FEW_KEYS = 8;
+
 /** Deepest JSON body accepted: the apiserver's decoder limit. */
 export const MAX_JSON_DEPTH = 10_000;
 
@@ -21,8 +24,11 @@ export function scanJson(
 ): { tooDeep: boolean; duplicates: Listed<string> } {
   // Paths are written only for the duplicates an answer lists: a frame knows its parent, not its path.
   type Frame = Place & {
-    /** An object's keys so far (undefined for an array); a Set only from the second key on. */
-    keys: Set<string> | string | null | undefined;
+    /**
+     * An object's keys so far (undefined for an array): one key as itself, a few in an array, a Set past
+     * {@link FEW_KEYS} (most objects have a few keys, and a Set costs more to make than they to compare).
+     */
+    keys: Set<string> | string[] | string | null | undefined;
     index: number;
     key: string;
     expectKey: boolean;
@@ -71,11 +77,17 @@ export function scanJson(
           }
         }
         const seen = top.keys;
-        if (seen === key || (typeof seen === "object" && seen !== null && seen.has(key)))
-          note(duplicates, () => fieldPath(top, key));
         if (seen === null) top.keys = key;
-        else if (typeof seen === "string") top.keys = new Set([seen, key]);
-        else seen.add(key);
+        else if (typeof seen === "string") {
+          if (seen === key) note(duplicates, () => fieldPath(top, key));
+          else top.keys = [seen, key];
+        } else if (Array.isArray(seen)) {
+          if (seen.includes(key)) note(duplicates, () => fieldPath(top, key));
+          else if (seen.push(key) > FEW_KEYS) top.keys = new Set(seen);
+        } else if (seen) {
+          if (seen.has(key)) note(duplicates, () => fieldPath(top, key));
+          else seen.add(key);
+        }
         top.key = key;
       }
       i = end;

@@ -534,12 +534,14 @@ async function serveOperation(
   // Header names are case-insensitive: the handler's `Content-Type` replaces the default, and its own
   // `Warning` stays beside the field warnings.
   const extra: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    const lower = name.toLowerCase();
-    // The framing of the answer is the server's: a handler's own Content-Length or Connection would
-    // desync a keep-alive connection.
-    if (!FRAMING_HEADERS.has(lower)) extra[lower] = value;
-  }
+  const own = result.headers;
+  if (own)
+    for (const name of Object.keys(own)) {
+      const lower = name.toLowerCase();
+      // The framing of the answer is the server's: a handler's own Content-Length or Connection would
+      // desync a keep-alive connection.
+      if (!FRAMING_HEADERS.has(lower)) extra[lower] = own[name]!;
+    }
   if (warnings.length)
     extra["warning"] = [
       ...(extra["warning"] === undefined ? [] : [extra["warning"]]),
