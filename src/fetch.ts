@@ -1,7 +1,7 @@
 import { GenBindingError } from "./errors.js";
 import { isRecord, readStream } from "./load.js";
 import { trimTrailingSlashes } from "./runtime/client.js";
-import { fromKubeconfig } from "./runtime/kubeconfig.js";
+import { fromKubeconfig, KubeconfigError } from "./runtime/kubeconfig.js";
 
 /** How documents are fetched over HTTP: with which `fetch`, which token, for which server, within what time. */
 export interface Transport {
@@ -34,10 +34,10 @@ export function kubeconfigTransport(path: string | undefined, context: string | 
   try {
     options = fromKubeconfig(path, context);
   } catch (error) {
-    const message = (error as Error).message.replace(/^fromKubeconfig: /, "");
-    // The runtime's advice (pass a token option) is for programs; a command line has none.
-    const plugin = /plugin/.test(message) ? "; instead, save the documents with kubectl (kubectl get --raw /openapi/v3/api/v1 > api__v1.json) and give them to --spec" : "";
-    throw new GenBindingError(`kubeconfig: ${message.replace(/; run it yourself and pass the token as the token option$|; pass a token as the token option$/, "")}${plugin}`);
+    if (!(error instanceof KubeconfigError)) throw error;
+    // The reader's advice (pass a token option) is for programs; a command line has its own way round.
+    const advice = error.advice === undefined ? "" : "; instead, save the documents with kubectl (kubectl get --raw /openapi/v3/api/v1 > api__v1.json) and give them to --spec";
+    throw new GenBindingError(`kubeconfig: ${error.problem}${advice}`);
   }
   const server = trimTrailingSlashes(String(options.baseUrl));
   const credentials = `the kubeconfig's ${context === undefined ? "current context" : `context "${context}"`}${path === undefined ? "" : ` (${path})`}`;

@@ -303,4 +303,13 @@ describe("a kubeconfig whose credentials come from a plugin", () => {
     expect(result.stderr).toBe('gen-binding: kubeconfig: user "u" gets its credentials from an exec plugin ("aws"), which this client does not run; instead, save the documents with kubectl (kubectl get --raw /openapi/v3/api/v1 > api__v1.json) and give them to --spec\n');
     expect(result.status).toBe(2);
   });
+
+  it("names the file it cannot read, and gives no advice meant for programs", async () => {
+    const dir = tempDir("cluster-ca");
+    const config = join(dir, "kubeconfig.json");
+    writeFileSync(config, JSON.stringify({ "current-context": "x", clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:1", "certificate-authority": "ca.crt" } }], contexts: [{ name: "x", context: { cluster: "c" } }] }));
+    const result = await runCli(["--from-cluster", "--kubeconfig", config, "--out", join(dir, "out")]);
+    expect(result.stderr).toBe(`gen-binding: kubeconfig: cannot read the certificate-authority of cluster "c", ${join(dir, "ca.crt")}: ENOENT\n`);
+    expect(result.status).toBe(2);
+  });
 });

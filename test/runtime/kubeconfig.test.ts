@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fromKubeconfig } from "../../src/runtime/kubeconfig.js";
+import { fromKubeconfig, KubeconfigError } from "../../src/runtime/kubeconfig.js";
 
 /**
  * What test/node-transport.test.ts does not cover: how $KUBECONFIG files are merged, where relative paths
@@ -115,13 +115,13 @@ describe("fromKubeconfig: files it names", () => {
     const good = folder({ "kube/config": kubeconfig({ current: "x", clusters: { c: "server: https://c.test\ncertificate-authority: ../pki/ca.crt" }, contexts: { x: "cluster: c" } }), "pki/ca.crt": "not checked until a connection" });
     const bad = folder({ "kube/config": kubeconfig({ current: "x", clusters: { c: "server: https://c.test\ncertificate-authority: ../pki/ca.crt" }, contexts: { x: "cluster: c" } }) });
     expect(fromKubeconfig(join(good, "kube", "config")).baseUrl).toBe("https://c.test");
-    expect(() => fromKubeconfig(join(bad, "kube", "config"))).toThrow(join(bad, "pki", "ca.crt"));
+    expect(() => fromKubeconfig(join(bad, "kube", "config"))).toThrow(`fromKubeconfig: cannot read the certificate-authority of cluster "c", ${join(bad, "pki", "ca.crt")}: ENOENT`);
   });
 
   it("keeps an absolute path as it is", () => {
     const pki = folder({ "client.crt": "c", "client.key": "k" });
     const dir = folder({ config: kubeconfig({ current: "x", clusters: { c: "server: https://c.test" }, users: { u: `client-certificate: ${join(pki, "client.crt")}\nclient-key: ${join(pki, "missing.key")}` }, contexts: { x: "cluster: c\nuser: u" } }) });
-    expect(() => fromKubeconfig(join(dir, "config"))).toThrow(join(pki, "missing.key"));
+    expect(() => fromKubeconfig(join(dir, "config"))).toThrow(`fromKubeconfig: cannot read the client-key of user "u", ${join(pki, "missing.key")}: ENOENT`);
   });
 
   it("prefers an inline token over a tokenFile", () => {
@@ -150,6 +150,37 @@ describe("fromKubeconfig: refusals", () => {
   ])("refuses %s", (_name, text, context, message) => {
     const file = join(folder({ config: text }), "config");
     expect(() => fromKubeconfig(file, context)).toThrow(message(file));
+  });
+});
+
+describe("fromKubeconfig: what it throws", () => {
+  /** The error `fromKubeconfig(file)` throws. */
+  const thrown = (text: string): unknown => {
+    const file = join(folder({ config: text }), "config");
+    try {
+      fromKubeconfig(file);
+    } catch (error) {
+      return error;
+    }
+    throw new Error("fromKubeconfig did not throw");
+  };
+
+  it("is a KubeconfigError whose problem and advice a program (or gen-binding's CLI) can tell apart", () => {
+    const error = thrown(kubeconfig({ current: "x", clusters: { c: "server: https://c.test" }, users: { u: "exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: aws" }, contexts: { x: "cluster: c\nuser: u" } }));
+    expect(error).toBeInstanceOf(KubeconfigError);
+    expect(error).toMatchObject({
+      name: "KubeconfigError",
+      problem: 'user "u" gets its credentials from an exec plugin ("aws"), which this client does not run',
+      advice: "run it yourself and pass the token as the token option",
+      message: 'fromKubeconfig: user "u" gets its credentials from an exec plugin ("aws"), which this client does not run; run it yourself and pass the token as the token option',
+    });
+    const provider = thrown(kubeconfig({ current: "x", clusters: { c: "server: https://c.test" }, users: { u: "auth-provider:\n  name: oidc" }, contexts: { x: "cluster: c\nuser: u" } }));
+    expect(provider).toMatchObject({ problem: 'user "u" uses the auth-provider plugin "oidc", which this client does not run', advice: "pass a token as the token option" });
+  });
+
+  it("has no advice where there is nothing else to do", () => {
+    const error = thrown(kubeconfig({ current: "x", clusters: { c: "insecure-skip-tls-verify: true" }, contexts: { x: "cluster: c" } }));
+    expect(error).toMatchObject({ name: "KubeconfigError", problem: 'cluster "c" has no server', advice: undefined, message: 'fromKubeconfig: cluster "c" has no server' });
   });
 });
 

@@ -12,6 +12,21 @@ import { parseYamlSubset } from "./yaml-subset.js";
 type Entry = Record<string, unknown>;
 
 /**
+ * What {@link fromKubeconfig} throws. `problem` says what is wrong and where; `advice`, where there is one,
+ * says what a program can do instead (a plugin it does not run: pass a token). The message is both.
+ */
+export class KubeconfigError extends Error {
+  override readonly name = "KubeconfigError";
+  readonly problem: string;
+  readonly advice: string | undefined;
+  constructor(problem: string, advice?: string) {
+    super(`fromKubeconfig: ${problem}${advice === undefined ? "" : `; ${advice}`}`);
+    this.problem = problem;
+    this.advice = advice;
+  }
+}
+
+/**
  * Client options from a kubeconfig, as kubectl reads it: `path`, else every file in `$KUBECONFIG` (merged,
  * the first file that sets a name or the current context wins), else `~/.kube/config`; the given `context`,
  * else `current-context`. Supports `server`, `certificate-authority(-data)`, `insecure-skip-tls-verify`,
@@ -22,15 +37,14 @@ export function fromKubeconfig(path?: string, context?: string): ClusterOptions 
   const files = path !== undefined ? [path] : kubeconfigPaths();
   const where = files.join(delimiter);
   const loaded = files.filter((file) => path !== undefined || existsSync(file)).map(loadKubeconfig);
-  if (loaded.length === 0)
-    throw new Error(`fromKubeconfig: no kubeconfig found (looked at ${where})`);
+  if (loaded.length === 0) throw new KubeconfigError(`no kubeconfig found (looked at ${where})`);
   const contextName =
     context ??
     loaded
       .map((config) => own(config, "current-context"))
       .find((name) => typeof name === "string" && name !== "");
   if (typeof contextName !== "string")
-    throw new Error(`fromKubeconfig: ${where} sets no current-context; name a context`);
+    throw new KubeconfigError(`${where} sets no current-context; name a context`);
   const ctx = named(loaded, "contexts", "context", contextName, where);
   const clusterName = String(own(ctx, "cluster") ?? "");
   const userName = own(ctx, "user") === undefined ? undefined : String(own(ctx, "user"));
@@ -40,19 +54,19 @@ export function fromKubeconfig(path?: string, context?: string): ClusterOptions 
 
   const server = own(cluster, "server");
   if (typeof server !== "string" || server === "")
-    throw new Error(`fromKubeconfig: cluster "${clusterName}" has no server`);
+    throw new KubeconfigError(`cluster "${clusterName}" has no server`);
   const insecure = own(cluster, "insecure-skip-tls-verify") === true;
-  const ca = bytes(cluster, "certificate-authority");
+  const ca = bytes(cluster, "certificate-authority", `cluster "${clusterName}"`);
   if (insecure && ca !== undefined)
-    throw new Error(
-      `fromKubeconfig: cluster "${clusterName}" sets both a certificate authority and insecure-skip-tls-verify; kubectl refuses that too`,
+    throw new KubeconfigError(
+      `cluster "${clusterName}" sets both a certificate authority and insecure-skip-tls-verify; kubectl refuses that too`,
     );
   const options: ClusterOptions = {
     baseUrl: server,
     fetch: nodeFetch({
       ca,
-      cert: bytes(user, "client-certificate"),
-      key: bytes(user, "client-key"),
+      cert: bytes(user, "client-certificate", `user "${userName}"`),
+      key: bytes(user, "client-key", `user "${userName}"`),
       insecureSkipTlsVerify: insecure,
       serverName: optionalString(own(cluster, "tls-server-name")),
     }),
@@ -78,18 +92,18 @@ function loadKubeconfig(file: string): Entry {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(
-      `fromKubeconfig: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    throw new KubeconfigError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
   let config: unknown;
   try {
     config = text.trimStart().startsWith("{") ? JSON.parse(text) : parseYamlSubset(text);
   } catch (error) {
-    throw new Error(`fromKubeconfig: ${file}: ${(error as Error).message}`);
+    throw new KubeconfigError(`${file}: ${(error as Error).message}`);
   }
   if (!isEntry(config))
-    throw new Error(`fromKubeconfig: ${file} is not a kubeconfig (expected a mapping at the top)`);
+    throw new KubeconfigError(`${file} is not a kubeconfig (expected a mapping at the top)`);
   for (const [list, field, keys] of [
     ["clusters", "cluster", ["certificate-authority"]],
     ["users", "user", ["client-certificate", "client-key", "tokenFile"]],
@@ -116,8 +130,8 @@ function named(configs: Entry[], list: string, field: string, name: string, wher
       names.push(String(own(item, "name")));
     }
   }
-  throw new Error(
-    `fromKubeconfig: ${field} "${name}" not found in ${where}${names.length ? ` (${list}: ${names.join(", ")})` : ""}`,
+  throw new KubeconfigError(
+    `${field} "${name}" not found in ${where}${names.length ? ` (${list}: ${names.join(", ")})` : ""}`,
   );
 }
 
@@ -129,32 +143,41 @@ function refuseUnsupported(
 ): void {
   const exec = own(user, "exec");
   if (isEntry(exec)) {
-    throw new Error(
-      `fromKubeconfig: user "${userName}" gets its credentials from an exec plugin (${JSON.stringify(own(exec, "command"))}), which this client does not run; run it yourself and pass the token as the token option`,
+    throw new KubeconfigError(
+      `user "${userName}" gets its credentials from an exec plugin (${JSON.stringify(own(exec, "command"))}), which this client does not run`,
+      "run it yourself and pass the token as the token option",
     );
   }
   const authProvider = own(user, "auth-provider");
   if (isEntry(authProvider)) {
-    throw new Error(
-      `fromKubeconfig: user "${userName}" uses the auth-provider plugin ${JSON.stringify(own(authProvider, "name"))}, which this client does not run; pass a token as the token option`,
+    throw new KubeconfigError(
+      `user "${userName}" uses the auth-provider plugin ${JSON.stringify(own(authProvider, "name"))}, which this client does not run`,
+      "pass a token as the token option",
     );
   }
   if (own(user, "username") !== undefined || own(user, "password") !== undefined)
-    throw new Error(
-      `fromKubeconfig: user "${userName}" uses basic auth (username/password), which this client does not support`,
+    throw new KubeconfigError(
+      `user "${userName}" uses basic auth (username/password), which this client does not support`,
     );
   if (own(cluster, "proxy-url") !== undefined)
-    throw new Error(
-      `fromKubeconfig: cluster "${clusterName}" sets proxy-url, which this client does not support`,
+    throw new KubeconfigError(
+      `cluster "${clusterName}" sets proxy-url, which this client does not support`,
     );
 }
 
-/** `<key>-data` (base64) or the file `<key>` names. */
-function bytes(entry: Entry, key: string): Uint8Array | undefined {
+/** `<key>-data` (base64) or the file `<key>` names; `owner` names the entry in messages. */
+function bytes(entry: Entry, key: string, owner: string): Uint8Array | undefined {
   const data = own(entry, `${key}-data`);
   if (typeof data === "string" && data !== "") return Buffer.from(data, "base64");
   const file = own(entry, key);
-  return typeof file === "string" && file !== "" ? readFileSync(file) : undefined;
+  if (typeof file !== "string" || file === "") return undefined;
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new KubeconfigError(
+      `cannot read the ${key} of ${owner}, ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
 }
 
 function optionalString(value: unknown): string | undefined {
