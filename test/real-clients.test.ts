@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { exampleCluster } from "../examples/server/seed.js";
-import { createExampleServer, listen } from "../examples/server/server.js";
+import { type ExampleServerOptions, createExampleServer, listen } from "../examples/server/server.js";
 import type { ClusterStore } from "../examples/server/store.js";
 import { type ServingCertificates, kubeconfigText, makeServingCertificates } from "../examples/server/tls.js";
 import { hasOpenssl } from "./helpers/certificates.js";
@@ -48,7 +48,7 @@ interface Target {
 }
 
 /** An example server (HTTPS with a token, or plain HTTP without) and a kubeconfig for it, fresh per test. */
-function target(scheme: "https" | "http") {
+function target(scheme: "https" | "http", options: ExampleServerOptions = {}) {
   let server: Server | HttpsServer;
   let certificates: ServingCertificates | undefined;
   const t = {} as Target;
@@ -57,7 +57,7 @@ function target(scheme: "https" | "http") {
   });
   beforeEach(async () => {
     t.store = exampleCluster();
-    server = createExampleServer(t.store, scheme === "https" ? { token: TOKEN, tls: certificates! } : {});
+    server = createExampleServer(t.store, { ...options, ...(scheme === "https" ? { token: TOKEN, tls: certificates! } : {}) });
     t.url = await listen(server);
     t.dir = tempDir("kubectl");
     t.kubeconfig = join(t.dir, "kubeconfig");
@@ -228,10 +228,42 @@ except ApiException as e:
 print(json.dumps(out))
 `;
 
+/**
+ * `kubernetes.watch.Watch().stream(...)` on the pods of "default" from a resourceVersion, with bookmarks and a
+ * timeoutSeconds: prints one JSON line per event as it comes (objects as the client decoded them), then a
+ * last line with when the stream ended and what a watch from resourceVersion 1 raised.
+ */
+const PYTHON_WATCH_SCRIPT = String.raw`
+import json, sys, time
+from kubernetes import client, config, watch
+from kubernetes.client.rest import ApiException
+config.load_kube_config(config_file=sys.argv[1])
+v1 = client.CoreV1Api()
+started = time.monotonic()
+stream = watch.Watch().stream(v1.list_namespaced_pod, "default", resource_version=sys.argv[2], timeout_seconds=int(sys.argv[3]), allow_watch_bookmarks=True)
+for event in stream:
+    pod = event["object"]
+    if event["type"] == "BOOKMARK":
+        line = {"type": "BOOKMARK", "object": event["raw_object"]}
+    else:
+        line = {"type": event["type"], "class": type(pod).__name__, "name": pod.metadata.name, "resourceVersion": pod.metadata.resource_version,
+                "created": pod.metadata.creation_timestamp.isoformat(), "nodeName": pod.spec.node_name, "image": pod.spec.containers[0].image,
+                "phase": pod.status.phase, "conditions": [[c.type, c.status] for c in pod.status.conditions or []]}
+    line["at"] = time.monotonic() - started
+    print(json.dumps(line), flush=True)
+out = {"ended": time.monotonic() - started}
+try:
+    for event in watch.Watch().stream(v1.list_namespaced_pod, "default", resource_version="1", timeout_seconds=5):
+        pass
+except ApiException as e:
+    out["expired"] = [e.status, e.reason]
+print(json.dumps(out))
+`;
+
 describe.skipIf(!havePython)("the official Python client against the example server", () => {
   for (const scheme of haveOpenssl ? (["https", "http"] as const) : (["http"] as const)) {
     describe(scheme, () => {
-      const t = target(scheme);
+      const t = target(scheme, { bookmarkIntervalMs: 500 });
 
       it("discovery (GET /api/v1/), /version, a field-selected list, a binding with finalizers and ownerReferences, a conflict", async () => {
         const out = await python(PYTHON_SCRIPT, [t.kubeconfig]);
@@ -241,6 +273,46 @@ describe.skipIf(!havePython)("the official Python client against the example ser
         expect(out.bound).toEqual([201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }]);
         expect(out.node).toBe("node-a");
         expect(out.conflict).toEqual([409, "Conflict"]);
+      });
+
+      it("Watch().stream(list_namespaced_pod, timeout_seconds=4, allow_watch_bookmarks=True) decodes ADDED, MODIFIED and DELETED into V1Pod, gets BOOKMARKs, and ends at 4 s", async () => {
+        const from = t.store.resourceVersion;
+        const env = { PATH: process.env["PATH"] ?? "", HOME: "/nonexistent" };
+        const child = spawn(PYTHON, ["-c", PYTHON_WATCH_SCRIPT, t.kubeconfig, from, "4"], { env, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+        try {
+          for (const deadline = Date.now() + 20_000; t.store.watchers === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+          expect(t.store.watchers).toBe(1);
+          t.store.addPod({ name: "web-4", schedulerName: "example-scheduler" });
+          t.store.bindPod("default", "web-1", "node-b", {});
+          t.store.deletePod("default", "web-4");
+          // Enough changes that resourceVersion 1 is forgotten: the second watch gets 410.
+          for (let i = 0; i < 1001; i++) t.store.addNode(`node-${i}`);
+          expect([await exited, stderr]).toEqual([0, ""]);
+        } finally {
+          child.kill();
+        }
+        const [last, ...events] = stdout.trimEnd().split("\n").map((line) => JSON.parse(line)).reverse();
+        events.reverse();
+        const pod = { class: "V1Pod", created: "2026-01-01T00:00:00+00:00", image: "registry.k8s.io/pause:3.10", phase: "Pending" };
+        const version = (n: number) => String(Number(from) + n);
+        expect(events.slice(0, 3).map(({ at: _at, ...event }) => event)).toEqual([
+          { type: "ADDED", name: "web-4", resourceVersion: version(1), nodeName: null, conditions: [], ...pod },
+          { type: "MODIFIED", name: "web-1", resourceVersion: version(2), nodeName: "node-b", conditions: [["PodScheduled", "True"]], ...pod },
+          { type: "DELETED", name: "web-4", resourceVersion: version(3), nodeName: null, conditions: [], ...pod },
+        ]);
+        // Every 500 ms, the last 2 s before the deadline (the apiserver's watch cache): at 0.5, 1, 1.5 and 2 s.
+        const bookmarks = events.slice(3);
+        expect(bookmarks.length).toBeGreaterThanOrEqual(2);
+        expect(bookmarks.map(({ at: _at, ...event }) => event)).toEqual(bookmarks.map(() => ({ type: "BOOKMARK", object: { kind: "Pod", apiVersion: "v1", metadata: { resourceVersion: t.store.resourceVersion } } })));
+        expect(bookmarks.at(-1).at).toBeLessThan(3);
+        expect(last.ended).toBeGreaterThanOrEqual(3.9);
+        expect(last.ended).toBeLessThan(6);
+        expect(last.expired).toEqual([410, expect.stringMatching(/^Expired: too old resource version: 1 \(\d+\)$/)]);
       });
     });
   }

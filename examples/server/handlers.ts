@@ -6,10 +6,10 @@ import { type Handlers, statusAnswer } from "../k8s/routes.js";
 import { bind } from "./binding.js";
 import { found, listNodes, listPods } from "./reads.js";
 import type { ClusterStore } from "./store.js";
-import { watchNodes, watchPods } from "./watches.js";
+import { BOOKMARK_INTERVAL_MS, watchNodes, watchPods } from "./watches.js";
 
-/** The example's implementation of the generated routes, over one store. */
-export function createHandlers(store: ClusterStore): Handlers {
+/** The example's implementation of the generated routes, over one store; watches that allow bookmarks get one every `bookmarkIntervalMs`. */
+export function createHandlers(store: ClusterStore, bookmarkIntervalMs = BOOKMARK_INTERVAL_MS): Handlers {
   const handlers: Handlers = {
     createNamespacedBinding: ({ params, query, body }) => bind(store, params.namespace, body.metadata?.name ?? "", body, query.dryRun === "All"),
     createNamespacedPodBinding: ({ params, query, body }) => {
@@ -56,7 +56,7 @@ export function createHandlers(store: ClusterStore): Handlers {
       void context;
       return statusAnswer(501, "NotImplemented", "deleteCollectionNode is not implemented yet");
     },
-    watchNode: ({ query }, { signal }) => watchNodes(store, query, signal),
+    watchNode: ({ query }, { signal }) => watchNodes(store, query, signal, bookmarkIntervalMs),
     async createNamespacedPod(request, context) {
       void request;
       void context;
@@ -147,8 +147,8 @@ export function createHandlers(store: ClusterStore): Handlers {
         "deleteCollectionNamespacedPod is not implemented yet",
       );
     },
-    watchNamespacedPod: ({ params, query }, { signal }) => watchPods(store, params.namespace, query, signal),
-    watchPodForAllNamespaces: ({ query }, { signal }) => watchPods(store, undefined, query, signal),
+    watchNamespacedPod: ({ params, query }, { signal }) => watchPods(store, params.namespace, query, signal, bookmarkIntervalMs),
+    watchPodForAllNamespaces: ({ query }, { signal }) => watchPods(store, undefined, query, signal, bookmarkIntervalMs),
   };
   return handlers;
 }

@@ -13,6 +13,10 @@ export interface ExampleServerOptions {
   token?: string;
   /** Serve HTTPS with this certificate and key (kubectl sends a token only over HTTPS). */
   tls?: { cert: string; key: string };
+  /** How often a watch that allows bookmarks gets one (default 60 000 ms, as the apiserver's watch cache). */
+  bookmarkIntervalMs?: number;
+  /** The apiserver's `--min-request-timeout` (default 1800 s): a watch without `timeoutSeconds` ends between it and twice it. */
+  minRequestTimeoutSeconds?: number;
 }
 
 /**
@@ -22,11 +26,12 @@ export interface ExampleServerOptions {
  * bodies with the `yaml` package, and answer `kubectl get` with kubectl's columns for pods and nodes.
  */
 export function createExampleServer(store: ClusterStore, options: ExampleServerOptions = {}): Server | HttpsServer {
-  const listener = createRequestListener(createHandlers(store), {
+  const listener = createRequestListener(createHandlers(store, options.bookmarkIntervalMs), {
     authenticate: (token) => (options.token === undefined || token === options.token ? { name: "example-user" } : false),
     discovery: { ...discovery, version: { ...discovery.version, gitVersion: `${discovery.version.gitVersion}-gen-binding-example`, platform: `${process.platform}/${process.arch}` } },
     parseYaml: parse,
     tables: exampleTables(),
+    ...(options.minRequestTimeoutSeconds !== undefined && { minRequestTimeoutSeconds: options.minRequestTimeoutSeconds }),
   });
   return options.tls ? new HttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
 }

@@ -11,9 +11,9 @@ export interface PodSeed {
 
 const EPOCH = "2026-01-01T00:00:00Z";
 
-/** One change to the store, as watches see it: the object's new state, and its state before a change. */
+/** One change to the store, as watches see it: the object's new state (its last, for a deletion), and its state before a change. */
 export interface StoreEvent {
-  type: "ADDED" | "MODIFIED";
+  type: "ADDED" | "MODIFIED" | "DELETED";
   resource: "pods" | "nodes";
   object: Pod | Node;
   previous?: Pod | Node;
@@ -108,6 +108,15 @@ export class ClusterStore {
     assign(pod, nodeName, annotations, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
     pod.metadata = { ...pod.metadata, resourceVersion: this.nextVersion() };
     this.record({ type: "MODIFIED", resource: "pods", object: pod, previous });
+  }
+
+  /** Deletes a stored pod at once, as the apiserver deletes a pod no node runs; watches see its last state, at the deletion's resourceVersion. */
+  deletePod(namespace: string, name: string): void {
+    const pod = this.pods.get(key(namespace, name));
+    if (!pod) throw new Error(`no pod ${namespace}/${name}`);
+    this.pods.delete(key(namespace, name));
+    const last = { ...pod, metadata: { ...pod.metadata, resourceVersion: this.nextVersion() } };
+    this.record({ type: "DELETED", resource: "pods", object: last, previous: pod });
   }
 
   /** Calls `listener` with each change from now on (copies); returns the function that stops it. */

@@ -40,17 +40,63 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
   );
 }
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** kube-apiserver's default `--min-request-timeout`, in seconds. */
+export const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
+
+/** What {@link watchStream} needs besides the events. */
+export interface WatchStreamOptions {
+  /** The request's `timeoutSeconds`, in milliseconds; undefined or 0 takes the default deadline. */
+  timeoutMs?: number | undefined;
+  /**
+   * The apiserver's `--min-request-timeout` (default 1800): a watch without `timeoutSeconds` ends after a
+   * random time between it and twice it; 0 lets such a watch run until it ends or the client goes away.
+   */
+  minRequestTimeoutSeconds?: number | undefined;
+  /** The random source of the default deadline, in [0, 1) (tests pin it). */
+  random?: () => number;
+  onClose?: () => void;
+}
+
+/**
+ * A watch handler's iterable may have `setDeadline`: the routes call it once, before reading the first
+ * event, with the time they will end the watch, so that the handler can send a bookmark just before it (as
+ * the apiserver's watch cache does, 2 s ahead).
+ */
+export interface WatchDeadlineHook {
+  setDeadline?(deadline: Date): void;
+}
+
+/**
+ * How long a watch runs before the server ends it, as kube-apiserver's GetTimeoutForWatch decides: its
+ * `timeoutSeconds` when given and not 0 (a negative one ends it at once), else a random time in
+ * [minRequestTimeout, 2 x minRequestTimeout) so that clients' new watches spread out; undefined (no end)
+ * when minRequestTimeout is 0.
+ */
+export function watchTimeoutMs(
+  timeoutMs: number | undefined,
+  minRequestTimeoutSeconds: number = MIN_REQUEST_TIMEOUT_SECONDS,
+  random: () => number = Math.random,
+): number | undefined {
+  if (timeoutMs !== undefined && timeoutMs !== 0) return Math.max(0, timeoutMs);
+  if (minRequestTimeoutSeconds <= 0) return undefined;
+  return minRequestTimeoutSeconds * 1000 * (random() + 1);
+}
+
 /**
  * The events of a watch handler as the lines of a JSON watch answer, each object passed through `convert`
- * (a Table row for `kubectl get -w`). The stream ends when the events end, after `timeoutMs` (the
- * request's `timeoutSeconds`, as the apiserver ends a watch), or on `close()` (the client went away): the
- * handler's iterator is then returned at once, without waiting for its next event. An event that is no
- * event ends the stream with an `ERROR` event holding a 500 Status, as the apiserver ends a broken watch.
+ * (a Table row for `kubectl get -w`). The stream ends when the events end, at its deadline (the request's
+ * `timeoutSeconds`, else the apiserver's default, {@link watchTimeoutMs}), or on `close()` (the client
+ * went away): the handler's iterator is then returned at once, without waiting for its next event. An
+ * event that is no event ends the stream with an `ERROR` event holding a 500 Status, as the apiserver ends
+ * a broken watch.
  */
 export function watchStream(
   events: AsyncIterable<unknown>,
   convert: (object: unknown) => unknown,
-  options: { timeoutMs?: number | undefined; onClose?: () => void },
+  options: WatchStreamOptions,
 ): StreamAnswer {
   const iterator = events[Symbol.asyncIterator]();
   let closed = false;
@@ -68,8 +114,26 @@ export function watchStream(
       .then(() => iterator.return?.())
       .catch(() => undefined);
   };
-  if (options.timeoutMs !== undefined && options.timeoutMs > 0)
-    timer = setTimeout(close, options.timeoutMs);
+  const timeoutMs = watchTimeoutMs(
+    options.timeoutMs,
+    options.minRequestTimeoutSeconds,
+    options.random,
+  );
+  if (timeoutMs !== undefined) {
+    // setTimeout fires at once past 2^31 - 1 ms (24.8 days): a longer timeoutSeconds waits in steps.
+    const endAt = Date.now() + timeoutMs;
+    const arm = () => {
+      const left = endAt - Date.now();
+      timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(close, left);
+    };
+    arm();
+    const hook = (events as WatchDeadlineHook).setDeadline;
+    try {
+      if (typeof hook === "function") hook.call(events, new Date(endAt));
+    } catch {
+      // The handler's hook failing does not end its watch earlier than the deadline.
+    }
+  }
   const done = (): IteratorResult<string> => ({ done: true, value: undefined });
   const lines: AsyncIterator<string> = {
     async next() {

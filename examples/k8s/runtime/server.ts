@@ -129,6 +129,11 @@ export interface RouteOptions {
    * default, Name and Created At.
    */
   tables?: Readonly<Record<string, readonly TableColumn[]>>;
+  /**
+   * The apiserver's `--min-request-timeout`, in seconds (default 1800): a watch without `timeoutSeconds`
+   * ends after a random time between it and twice it; 0 lets such a watch run until the client goes away.
+   */
+  minRequestTimeoutSeconds?: number;
 }
 
 /** The parts of `node:http`'s IncomingMessage the routes use (no dependency on @types/node). */
@@ -523,6 +528,7 @@ async function serveOperation(
       },
       {
         timeoutMs: typeof timeoutSeconds === "number" ? timeoutSeconds * 1000 : undefined,
+        minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
         onClose: () => ended.abort(),
       },
     );
