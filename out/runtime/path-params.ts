@@ -14,11 +14,14 @@ export function parsePathParams(
   raw: readonly string[],
 ): { values: Record<string, string> } | { error: Status & { code: number } } {
   const values: Record<string, string> = {};
-  for (const [index, name] of r.pathParams.entries()) {
+  for (let index = 0; index < r.pathParams.length; index++) {
+    const name = r.pathParams[index]!;
     const label = name === "namespace" ? "Namespace" : "Name";
+    const encoded = raw[index]!;
     let value: string;
     try {
-      value = decodeURIComponent(raw[index]!);
+      // Without a `%` there is nothing to decode.
+      value = encoded.includes("%") ? decodeURIComponent(encoded) : encoded;
     } catch {
       return {
         error: statusObject(
@@ -53,13 +56,15 @@ export function parsePathParams(
         }),
       };
     }
-    // defineProperty: a parameter named `__proto__` stays a parameter.
-    Object.defineProperty(values, name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    // defineProperty: a parameter named `__proto__` stays a parameter (any other name is set as usual).
+    if (name === "__proto__")
+      Object.defineProperty(values, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else values[name] = value;
   }
   return { values };
 }

@@ -79,20 +79,31 @@ export function createRouter(table: Pick<ApiTable, "kinds" | "operations">): Rou
   }
   return {
     match(method, path) {
-      const found: Array<{ route: CompiledRoute; literals: number; raw: string[] }> = [];
+      const found: Found[] = [];
       collect(root, path.split("/"), 0, [], found);
       if (found.length === 0) return undefined;
       const upper = method.toUpperCase();
-      const candidates = found
-        .filter((f) => f.route.operation.method === upper)
-        .sort((a, b) => b.literals - a.literals);
-      // A list and its watch share a path: the list is the route, the watch goes with it.
-      const isWatch = (r: CompiledRoute) => r.operation.answer === "watch";
-      const best = candidates.find((c) => !isWatch(c.route)) ?? candidates[0];
+      // The route with the most literal segments, the first found among equals; a list before its watch.
+      let best: Found | undefined;
+      let bestAny: Found | undefined;
+      for (const f of found) {
+        if (f.route.operation.method !== upper) continue;
+        if (!bestAny || f.literals > bestAny.literals) bestAny = f;
+        if (!isWatch(f.route) && (!best || f.literals > best.literals)) best = f;
+      }
+      best ??= bestAny;
       if (best) {
-        const watch = candidates.find(
-          (c) => isWatch(c.route) && c.route.operation.path === best.route.operation.path,
-        );
+        // A list and its watch share a path: the list is the route, the watch goes with it.
+        let watch: Found | undefined;
+        for (const f of found) {
+          if (
+            f.route.operation.method === upper &&
+            isWatch(f.route) &&
+            f.route.operation.path === best.route.operation.path &&
+            (!watch || f.literals > watch.literals)
+          )
+            watch = f;
+        }
         return watch && watch !== best
           ? { route: best.route, raw: best.raw, watch: watch.route }
           : { route: best.route, raw: best.raw };
@@ -102,15 +113,26 @@ export function createRouter(table: Pick<ApiTable, "kinds" | "operations">): Rou
   };
 }
 
+interface Found {
+  route: CompiledRoute;
+  literals: number;
+  raw: string[];
+}
+
+function isWatch(r: CompiledRoute): boolean {
+  return r.operation.answer === "watch";
+}
+
 function collect(
   node: TrieNode,
   segments: string[],
   at: number,
   raw: string[],
-  found: Array<{ route: CompiledRoute; literals: number; raw: string[] }>,
+  found: Found[],
 ): void {
   if (at === segments.length) {
-    for (const entry of node.routes) found.push({ ...entry, raw });
+    for (const entry of node.routes)
+      found.push({ route: entry.route, literals: entry.literals, raw });
     return;
   }
   const segment = segments[at]!;
@@ -118,7 +140,11 @@ function collect(
   if (literal) collect(literal, segments, at + 1, raw, found);
   for (const { pattern, node: next } of node.patterns) {
     const match = pattern.exec(segment);
-    if (match) collect(next, segments, at + 1, [...raw, ...match.slice(1)], found);
+    if (match) {
+      const values = raw.slice();
+      for (let group = 1; group < match.length; group++) values.push(match[group]!);
+      collect(next, segments, at + 1, values, found);
+    }
   }
 }
 

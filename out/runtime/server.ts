@@ -227,7 +227,8 @@ export function createRequestListener(
     }).then((answer) => {
       // dispatch never rejects, and has checked the status and headers: nothing here can throw.
       response.statusCode = answer.status;
-      for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+      for (const name of Object.keys(answer.headers))
+        response.setHeader(name, answer.headers[name]!);
       if ("lines" in answer)
         void writeStream(answer, response, gone.signal).catch(() => answer.close());
       else response.end(answer.body);
@@ -312,10 +313,14 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** A handler's status or headers that HTTP cannot carry become a 500, rather than an exception in the server. */
 function checkedAnswer<A extends Answer | StreamAnswer>(result: A): A | Answer {
-  const headersOk = Object.entries(result.headers).every(
-    ([name, value]) =>
-      HEADER_NAME.test(name) && typeof value === "string" && HEADER_VALUE.test(value),
-  );
+  let headersOk = true;
+  for (const name of Object.keys(result.headers)) {
+    const value = result.headers[name];
+    if (!HEADER_NAME.test(name) || typeof value !== "string" || !HEADER_VALUE.test(value)) {
+      headersOk = false;
+      break;
+    }
+  }
   if (!(
     Number.isInteger(result.status) &&
     result.status >= 200 &&
@@ -334,14 +339,43 @@ function checkedAnswer<A extends Answer | StreamAnswer>(result: A): A | Answer {
 /**
  * A request as the checks, the hooks and the handlers see it, built once: its method in upper case, its
  * query, bearer token, what it is about (read from the path as the apiserver reads it), and how errors are
- * written for it.
+ * written for it. A class, not an object literal spread from the incoming request: one shape for every
+ * request, and its methods made once, not as closures per request.
  */
-interface ServerRequest extends IncomingRequest {
-  query: URLSearchParams;
-  token: string | undefined;
-  attributes: RequestAttributes;
+class ServerRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly search: string;
+  readonly header: (name: string) => string | undefined;
+  readonly hasBody: boolean;
+  readonly readBody: (limit: number, timeoutMs: number) => Promise<BodyRead>;
+  readonly signal: (() => AbortSignal) | undefined;
+  readonly token: string | undefined;
+  readonly query: URLSearchParams;
+  readonly attributes: RequestAttributes;
+
+  constructor(incoming: IncomingRequest, method: string, authHeader: string) {
+    this.method = method;
+    this.path = incoming.path;
+    this.search = incoming.search;
+    this.header = incoming.header;
+    this.hasBody = incoming.hasBody;
+    this.readBody = incoming.readBody;
+    this.signal = incoming.signal;
+    this.query = new URLSearchParams(incoming.search);
+    this.token = bearerToken(incoming.header(authHeader));
+    this.attributes = requestAttributes(method, incoming.path, this.query);
+  }
+
   /** An error answer in the form the client accepts. */
-  fail(reply: Reply): Answer;
+  fail(reply: Reply): Answer {
+    return encodeError(
+      reply,
+      this.header("accept"),
+      this.query.get("pretty"),
+      this.header("user-agent"),
+    );
+  }
 }
 
 /**
@@ -356,21 +390,7 @@ async function serve(
   incoming: IncomingRequest,
 ): Promise<Answer | StreamAnswer> {
   const method = incoming.method.toUpperCase();
-  const query = new URLSearchParams(incoming.search);
-  const request: ServerRequest = {
-    ...incoming,
-    method,
-    query,
-    token: bearerToken(incoming.header(table.authHeader)),
-    attributes: requestAttributes(method, incoming.path, query),
-    fail: (reply) =>
-      encodeError(
-        reply,
-        incoming.header("accept"),
-        query.get("pretty"),
-        incoming.header("user-agent"),
-      ),
-  };
+  const request = new ServerRequest(incoming, method, table.authHeader);
   const match = router.match(method, request.path);
   const routed = match && "route" in match ? match : undefined;
   // The path's parameters, decoded and checked once: authenticate, authorize and the handler all see
@@ -483,16 +503,7 @@ async function serveOperation(
     if (checked.patchType) input.patchType = checked.patchType;
   }
   const ended = new LazyAbort(request.signal);
-  const context: HandlerContext = {
-    token: request.token,
-    user,
-    attributes: request.attributes,
-    header: (name) => request.header(name),
-    warnings,
-    get signal() {
-      return ended.signal;
-    },
-  };
+  const context = new RequestContext(request, user, warnings, ended);
   const handler = (handlers as Record<string, unknown>)[r.name];
   // An operation named like an Object.prototype method (`toString`) must not reach that method.
   if (
@@ -529,12 +540,14 @@ async function serveOperation(
   // Header names are case-insensitive: the handler's `Content-Type` replaces the default, and its own
   // `Warning` stays beside the field warnings.
   const extra: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    const lower = name.toLowerCase();
-    // The framing of the answer is the server's: a handler's own Content-Length or Connection would
-    // desync a keep-alive connection.
-    if (!FRAMING_HEADERS.has(lower)) extra[lower] = value;
-  }
+  const own = result.headers;
+  if (own)
+    for (const name of Object.keys(own)) {
+      const lower = name.toLowerCase();
+      // The framing of the answer is the server's: a handler's own Content-Length or Connection would
+      // desync a keep-alive connection.
+      if (!FRAMING_HEADERS.has(lower)) extra[lower] = own[name]!;
+    }
   if (warnings.length)
     extra["warning"] = [
       ...(extra["warning"] === undefined ? [] : [extra["warning"]]),
@@ -599,12 +612,19 @@ function userName(user: unknown, authenticated: boolean): string {
   return authenticated ? "" : "system:anonymous";
 }
 
-/** The specs of an operation's query parameters, by wire name. */
+const querySpecsByRoute = new WeakMap<CompiledRoute, Array<readonly [string, QueryParamSpec]>>();
+
+/** The specs of an operation's query parameters, by wire name: looked up once per route. */
 function querySpecs(table: RouteTable, r: CompiledRoute): Array<readonly [string, QueryParamSpec]> {
-  return r.operation.query.map((ref) => {
-    const { wire, spec } = queryParam(ref, table);
-    return [wire, spec] as const;
-  });
+  let specs = querySpecsByRoute.get(r);
+  if (!specs) {
+    specs = r.operation.query.map((ref) => {
+      const { wire, spec } = queryParam(ref, table);
+      return [wire, spec] as const;
+    });
+    querySpecsByRoute.set(r, specs);
+  }
+  return specs;
 }
 
 /** `299 - "text"`, in the ASCII that a header can carry whatever the text holds (field names come from the body). */
@@ -615,6 +635,33 @@ function warningValue(text: string): string {
 function bearerToken(value: string | undefined): string | undefined {
   const match = value === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(value);
   return match ? match[1] : undefined;
+}
+
+/**
+ * A handler's context. A class: an object literal with a getter (`signal`) is built on V8's slow path,
+ * a new shape for every request.
+ */
+class RequestContext implements HandlerContext {
+  readonly token: string | undefined;
+  readonly user: unknown;
+  readonly attributes: RequestAttributes;
+  /** The incoming request's own reader: it needs no `this`, so a handler may pass it on alone. */
+  readonly header: (name: string) => string | undefined;
+  readonly warnings: string[];
+  readonly #ended: LazyAbort;
+
+  constructor(request: ServerRequest, user: unknown, warnings: string[], ended: LazyAbort) {
+    this.token = request.token;
+    this.user = user;
+    this.attributes = request.attributes;
+    this.header = request.header;
+    this.warnings = warnings;
+    this.#ended = ended;
+  }
+
+  get signal(): AbortSignal {
+    return this.#ended.signal;
+  }
 }
 
 /**

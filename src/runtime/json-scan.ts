@@ -6,6 +6,9 @@ const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, QUOTE
   ...'{}[],:"\\',
 ].map((c) => c.charCodeAt(0));
 
+/** The most keys of an object compared one by one for duplicates; past them, a Set holds them. */
+const FEW_KEYS = 8;
+
 /** Deepest JSON body accepted: the apiserver's decoder limit. */
 export const MAX_JSON_DEPTH = 10_000;
 
@@ -21,8 +24,11 @@ export function scanJson(
 ): { tooDeep: boolean; duplicates: Listed<string> } {
   // Paths are written only for the duplicates an answer lists: a frame knows its parent, not its path.
   type Frame = Place & {
-    /** An object's keys so far (undefined for an array); a Set only from the second key on. */
-    keys: Set<string> | string | null | undefined;
+    /**
+     * An object's keys so far (undefined for an array): one key as itself, a few in an array, a Set past
+     * {@link FEW_KEYS} (most objects have a few keys, and a Set costs more to make than they to compare).
+     */
+    keys: Set<string> | string[] | string | null | undefined;
     index: number;
     key: string;
     expectKey: boolean;
@@ -51,21 +57,37 @@ export function scanJson(
       if (top) top.expectKey = false;
     } else if (c === QUOTE) {
       let end = i + 1;
-      while (end < text.length && text.charCodeAt(end) !== QUOTE)
-        end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      let escaped = false;
+      for (let code = text.charCodeAt(end); end < text.length && code !== QUOTE;) {
+        if (code === BACKSLASH) {
+          escaped = true;
+          end += 2;
+        } else end++;
+        code = text.charCodeAt(end);
+      }
       if (top && top.keys !== undefined && top.expectKey) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(i, end + 1)) as string;
-        } catch {
-          key = text.slice(i + 1, end);
+        // Without a backslash a key is its text (JSON.parse would give the same, or refuse it, and the
+        // text is what an invalid key is read as).
+        let key = text.slice(i + 1, end);
+        if (escaped) {
+          try {
+            key = JSON.parse(text.slice(i, end + 1)) as string;
+          } catch {
+            // Invalid JSON: the text as it is; JSON.parse refuses the body afterwards.
+          }
         }
         const seen = top.keys;
-        if (seen === key || (typeof seen === "object" && seen !== null && seen.has(key)))
-          note(duplicates, () => fieldPath(top, key));
         if (seen === null) top.keys = key;
-        else if (typeof seen === "string") top.keys = new Set([seen, key]);
-        else seen.add(key);
+        else if (typeof seen === "string") {
+          if (seen === key) note(duplicates, () => fieldPath(top, key));
+          else top.keys = [seen, key];
+        } else if (Array.isArray(seen)) {
+          if (seen.includes(key)) note(duplicates, () => fieldPath(top, key));
+          else if (seen.push(key) > FEW_KEYS) top.keys = new Set(seen);
+        } else if (seen) {
+          if (seen.has(key)) note(duplicates, () => fieldPath(top, key));
+          else seen.add(key);
+        }
         top.key = key;
       }
       i = end;

@@ -235,9 +235,13 @@ export function invalid(
   );
 }
 
+/** Any character a path segment may not hold: most segments have none, and are checked with one test. */
+const SEGMENT_SUSPECT = /[/%\u0000-\u001f\u007f]/;
+
 /** What a path segment may not be or hold once decoded, as the apiserver checks names in paths. */
 export function pathSegmentProblems(value: string): string[] {
   if (value === "." || value === "..") return [`may not be '${value}'`];
+  if (!SEGMENT_SUSPECT.test(value)) return [];
   const problems = ["/", "%"].filter((c) => value.includes(c)).map((c) => `may not contain '${c}'`);
   if (/[\u0000-\u001f\u007f]/.test(value)) problems.push("may not contain control characters");
   return problems;
@@ -277,6 +281,10 @@ export function nameProblems(name: string, rule: NameRule): string[] {
 
 /** The apiserver's message for a name that breaks `rule` (its rules joined), or undefined when it is fine. */
 export function nameProblem(name: string, rule: NameRule): string | undefined {
+  if (rule !== "segment") {
+    const { max, pattern } = NAME_PATTERNS[rule];
+    if (name.length <= max && pattern.test(name)) return undefined;
+  }
   return nameProblems(name, rule).join(";") || undefined;
 }
 

@@ -43,6 +43,8 @@ describe("scanJson", () => {
     ["not the same key in sibling objects", '[{"a":1},{"a":1}]', []],
     ["a key after a nested object closes", '{"a":{"x":1},"a":2}', ["a"]],
     ["a key after an array closes", '{"a":[1,{"x":[]}],"a":2}', ["a"]],
+    ["keys of an object with a few keys, and with many", `{"few":{"a":1,"b":2,"c":3,"b":4},"many":{${Array.from({ length: 20 }, (_, i) => `"k${i}":${i}`).join(",")},"k3":0,"k19":0}}`, ["few.b", "many.k3", "many.k19"]],
+    ["a key repeated while an object grows past a few keys", `{${Array.from({ length: 12 }, (_, i) => `"k${i}":${i},"k0":0`).join(",")}}`, Array(12).fill("k0")],
   ])("duplicates: %s", (_name, text, want) => {
     expect(scanJson(text).duplicates).toEqual({ items: want, omitted: 0 });
     expect(() => JSON.parse(text)).not.toThrow();

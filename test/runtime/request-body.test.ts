@@ -1,3 +1,4 @@
+import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { type BodyRead, readChunks, readBody, streamChunks } from "../../src/runtime/request-body.js";
 import { statusObject } from "../../src/runtime/status.js";
@@ -166,6 +167,50 @@ describe("readChunks", () => {
       throw Object.assign(new Error("aborted"), { code: "ECONNRESET" });
     }
     expect(await readChunks(broken(), 100, null, 1000)).toEqual({ failure: "unreadable" });
+  });
+});
+
+describe("readChunks of a node stream (read through its events)", () => {
+  it("joins the chunks; one chunk is handed on as it is", async () => {
+    expect(await readChunks(Readable.from([bytes('{"a":'), bytes("1}")]), 10, null, 1000)).toEqual({ bytes: bytes('{"a":1}') });
+    const only = bytes("{}");
+    const one = await readChunks(Readable.from([only]), 10, null, 1000);
+    expect("bytes" in one && one.bytes).toBe(only);
+    expect(await readChunks(Readable.from([]), 10, null, 1000)).toEqual({ bytes: new Uint8Array(0) });
+  });
+
+  it("refuses past the limit, drains up to 4x the limit, then pauses the stream", async () => {
+    const stream = new PassThrough();
+    const read = readChunks(stream, 25, null, 1000);
+    for (let i = 0; i < 3; i++) stream.write("x".repeat(10));
+    expect(await read).toEqual({ failure: "too-large" });
+    for (let i = 0; i < 10; i++) stream.write("x".repeat(10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([stream.readableFlowing, stream.listenerCount("data")]).toEqual([false, 0]);
+  });
+
+  it("gives up after timeoutMs and stops reading", async () => {
+    const stream = new PassThrough();
+    stream.write("{");
+    expect(await readChunks(stream, 100, null, 30)).toEqual({ failure: "timeout" });
+    expect([stream.readableFlowing, stream.listenerCount("data")]).toEqual([false, 0]);
+  });
+
+  it.each([
+    ["an error", (stream: PassThrough) => stream.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))],
+    ["a close before the end", (stream: PassThrough) => stream.destroy()],
+  ])("says unreadable after %s", async (_name, breakIt) => {
+    const stream = new PassThrough();
+    const read = readChunks(stream, 100, null, 1000);
+    stream.write("{");
+    setTimeout(() => breakIt(stream), 5);
+    expect(await read).toEqual({ failure: "unreadable" });
+  });
+
+  it("reads a stream that was paused before as any other iterable", async () => {
+    const stream = Readable.from([bytes("{}")]);
+    stream.pause();
+    expect(await readChunks(stream, 10, null, 1000)).toEqual({ bytes: bytes("{}") });
   });
 });
 

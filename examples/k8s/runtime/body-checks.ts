@@ -19,6 +19,9 @@ const PATCH_TYPES: ReadonlyMap<string, PatchType> = new Map(
   Object.entries(PATCH_MEDIA_TYPES).map(([type, mediaType]) => [mediaType, type as PatchType]),
 );
 
+/** The media types of an object's body (creates and updates); patches list their own. */
+const OBJECT_TYPES: readonly string[] = ["application/json", "application/yaml"];
+
 /**
  * An operation's request body, read, decoded and checked in the apiserver's order: media type (415),
  * size and time (413, 408), syntax (400), schema and names (422), kind and namespace (400), then unknown
@@ -46,7 +49,7 @@ export async function checkedBody(
   });
   const decoded = await readBody(
     contentType,
-    body.contentTypes ?? ["application/json", "application/yaml"],
+    body.contentTypes ?? OBJECT_TYPES,
     read,
     limits.limit,
     limits.timeoutMs,

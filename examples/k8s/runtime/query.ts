@@ -18,6 +18,8 @@ export function parseQuery(
   search: string,
   specs: ReadonlyArray<readonly [string, QueryParamSpec]>,
 ): Record<string, unknown> | string {
+  // Most requests have no query: nothing to parse.
+  if (search === "") return {};
   const values = new URLSearchParams(search);
   const result: Record<string, unknown> = {};
   for (const [name, spec] of specs) {

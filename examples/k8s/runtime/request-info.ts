@@ -52,29 +52,30 @@ export function requestAttributes(
     subresource: "",
     name: "",
   };
-  let parts = path.split("/").filter(Boolean).map(decodeSegment);
+  const parts = pathSegments(path);
   if (parts.length < 3 || (parts[0] !== "api" && parts[0] !== "apis")) return info;
   const grouped = parts[0] === "apis";
   if (grouped && parts.length < 4) return info;
   info.apiGroup = grouped ? parts[1]! : "";
   info.apiVersion = parts[grouped ? 2 : 1]!;
-  parts = parts.slice(grouped ? 3 : 2);
+  // The parts after the group-version, from `at` on (an index, not copies of the array).
+  let at = grouped ? 3 : 2;
   info.resourceRequest = true;
-  const special = parts[0] === "watch" || parts[0] === "proxy";
+  const special = parts[at] === "watch" || parts[at] === "proxy";
   if (special) {
-    info.verb = parts[0]!;
-    parts = parts.slice(1);
-    if (parts.length === 0) return info;
+    info.verb = parts[at]!;
+    at++;
+    if (at === parts.length) return info;
   } else info.verb = METHOD_VERBS[upper] ?? "";
-  if (parts[0] === "namespaces" && parts.length > 1) {
-    info.namespace = parts[1]!;
+  if (parts[at] === "namespaces" && parts.length - at > 1) {
+    info.namespace = parts[at + 1]!;
     // `namespaces/{name}/status` and `/finalize` are subresources of the namespace itself.
-    if (parts.length > 2 && parts[2] !== "status" && parts[2] !== "finalize")
-      parts = parts.slice(2);
+    if (parts.length - at > 2 && parts[at + 2] !== "status" && parts[at + 2] !== "finalize")
+      at += 2;
   }
-  info.resource = parts[0] ?? "";
-  info.name = parts[1] ?? "";
-  if (parts.length >= 3 && info.verb !== "proxy") info.subresource = parts[2]!;
+  info.resource = parts[at] ?? "";
+  info.name = parts[at + 1] ?? "";
+  if (parts.length - at >= 3 && info.verb !== "proxy") info.subresource = parts[at + 2]!;
   if (info.name === "" && info.verb === "get") {
     info.verb = isTrue(query.get("watch")) ? "watch" : "list";
     const byName = exactName(query.get("fieldSelector"));
@@ -82,6 +83,21 @@ export function requestAttributes(
   }
   if (info.name === "" && info.verb === "delete") info.verb = "deletecollection";
   return info;
+}
+
+/** The non-empty segments of a path, each decoded (a segment with no `%` is its own decoding). */
+function pathSegments(path: string): string[] {
+  const parts: string[] = [];
+  for (let start = 0; start <= path.length;) {
+    let end = path.indexOf("/", start);
+    if (end === -1) end = path.length;
+    if (end > start) {
+      const segment = path.slice(start, end);
+      parts.push(segment.includes("%") ? decodeSegment(segment) : segment);
+    }
+    start = end + 1;
+  }
+  return parts;
 }
 
 function decodeSegment(segment: string): string {
