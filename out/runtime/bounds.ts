@@ -64,6 +64,11 @@ export function shortened(text: string, max: number = MAX_TEXT_CHARS): string {
   return `${text.slice(0, end)}...${text.slice(start)}`;
 }
 
+/** A name or value from a request as an answer quotes it: JSON (close to Go's %q), shortened when long. */
+export function quoted(text: string): string {
+  return JSON.stringify(shortened(text));
+}
+
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }

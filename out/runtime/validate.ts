@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/validate.ts), never in an output: the next run would put it back.
-import { type Listed, MAX_LISTED, listed, shortened } from "./bounds.js";
+import { type Listed, MAX_LISTED, listed, quoted, shortened } from "./bounds.js";
 import { type Status, statusObject } from "./status.js";
 import type { KindSpec, NameRule } from "./table.js";
 
@@ -191,11 +191,6 @@ function jsonPrefix(value: unknown, budget: number): string {
       : `${prefix}${JSON.stringify(shortened(String(key), budget))}:${jsonPrefix(item, budget - out.length)}`;
   }
   return out + (array ? "]" : "}");
-}
-
-/** A name or value from a request as an answer quotes it: JSON, shortened when long. */
-export function quoted(text: string): string {
-  return JSON.stringify(shortened(text));
 }
 
 /**

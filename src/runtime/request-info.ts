@@ -1,5 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/request-info.ts), never in an output: the next run would put it back.
+import { quoted, shortened } from "./bounds.js";
 import { isTrue } from "./query.js";
 import { type Status, statusObject } from "./status.js";
 
@@ -130,27 +131,22 @@ export function forbidden(
 ): Status & { code: number } {
   const a = attributes;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const scope = a.namespace ? `in the namespace ${quote(a.namespace)}` : "at the cluster scope";
+  const scope = a.namespace ? `in the namespace ${quoted(a.namespace)}` : "at the cluster scope";
   let why = a.resourceRequest
-    ? `User ${quote(userName)} cannot ${a.verb} resource ${quote(resource)} in API group ${quote(a.apiGroup)} ${scope}`
-    : `User ${quote(userName)} cannot ${a.verb} path ${quote(a.path)}`;
+    ? `User ${quoted(userName)} cannot ${a.verb} resource ${quoted(resource)} in API group ${quoted(a.apiGroup)} ${scope}`
+    : `User ${quoted(userName)} cannot ${a.verb} path ${quoted(a.path)}`;
   if (reason) why += `: ${reason}`;
   const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
   const message = !qualified
     ? `forbidden: ${why}`
     : a.name
-      ? `${qualified} ${quote(a.name)} is forbidden: ${why}`
+      ? `${qualified} ${quoted(a.name)} is forbidden: ${why}`
       : `${qualified} is forbidden: ${why}`;
   return statusObject(403, "Forbidden", message, {
-    ...(a.name ? { name: a.name } : {}),
+    ...(a.name ? { name: shortened(a.name) } : {}),
     ...(a.apiGroup ? { group: a.apiGroup } : {}),
     ...(a.resource ? { kind: a.resource } : {}),
   });
-}
-
-/** Go's %q for the texts a message quotes (JSON's escapes are close enough for names and paths). */
-function quote(text: string): string {
-  return JSON.stringify(text);
 }
 
 /**

@@ -240,6 +240,16 @@ describe("authentication before routing, then authorize", () => {
     expect(seen[0].context.attributes).toEqual(attributes);
   });
 
+  // Regression: the 403 quoted the path's name, namespace and the user name whole, unlike every other answer about a request (issue 14's bounds).
+  it("shortens what a 403 repeats from the request, as every other answer does", async () => {
+    const long = "a".repeat(5000);
+    const answer = await send(serve({ authenticate: () => ({ name: "b".repeat(5000) }), authorize: () => false }), `/api/v1/namespaces/${long}/pods/${long}`);
+    expect(answer.body).toMatchObject({ code: 403, reason: "Forbidden" });
+    const short = `${"a".repeat(127)}...${"a".repeat(126)}`;
+    expect(answer.body.message).toBe(`pods "${short}" is forbidden: User "${"b".repeat(127)}...${"b".repeat(126)}" cannot get resource "pods" in API group "" in the namespace "${short}"`);
+    expect(answer.body.details).toEqual({ name: short, kind: "pods" });
+  });
+
   it("names an anonymous user system:anonymous when there is no authenticate", async () => {
     const answer = await send(serve({ authorize: () => false }), "/api/v1/namespaces/team-a/pods");
     expect(answer.body.message).toContain('User "system:anonymous" cannot list');
