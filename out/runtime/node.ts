@@ -105,12 +105,11 @@ const READ_AHEAD_BYTES = 1024 * 1024;
  * a MiB is waiting for a reader (a watch whose consumer is busy), the socket is paused until it reads.
  */
 function bodyStream(response: IncomingMessage): ReadableStream<Uint8Array> {
-  let cancelled = () => {};
+  // Once the stream is closed, errored or cancelled, what the socket still delivers is dropped.
+  let open = true;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        // Once the stream is closed, errored or cancelled, what the socket still delivers is dropped.
-        let open = true;
         const finish = (end: () => void) => {
           if (open) {
             open = false;
@@ -130,15 +129,12 @@ function bodyStream(response: IncomingMessage): ReadableStream<Uint8Array> {
               controller.error(new Error("the connection closed before the answer was complete")),
             );
         });
-        cancelled = () => {
-          open = false;
-        };
       },
       pull() {
         response.resume();
       },
       cancel(reason) {
-        cancelled();
+        open = false;
         response.destroy(reason instanceof Error ? reason : undefined);
       },
     },

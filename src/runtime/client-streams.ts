@@ -2,11 +2,17 @@
 // repository (src/runtime/client-streams.ts), never in an output: the next run would put it back.
 import { ApiError, describeFailure } from "./api-error.js";
 import { fetchWithinOrigin, readText } from "./bounded-fetch.js";
-import { type ClientFeatures, type RequestSpec, type Transport, answerError } from "./client.js";
-import { type StreamInit, readChunks, textChunks } from "./stream.js";
+import {
+  type ClientFeatures,
+  type RequestSpec,
+  type StreamInit,
+  type Transport,
+  answerError,
+} from "./client.js";
+import { readChunks, textChunks } from "./stream.js";
 import { type WatchEvent, watchEvents } from "./watch.js";
 
-export type { StreamInit } from "./stream.js";
+export type { StreamInit } from "./client.js";
 export type { WatchBookmark, WatchEvent } from "./watch.js";
 export {
   type Informer,
@@ -85,7 +91,7 @@ async function* stream(
         if (error instanceof ApiError) throw error;
         return "";
       });
-      throw answerError(label, response, text, "");
+      throw answerError(label, response, text);
     }
     const idleTimeoutMs = init?.idleTimeoutMs ?? transport.idleTimeoutMs ?? defaultIdleMs;
     yield* readChunks({ body: response.body, controller, callerSignal, idleTimeoutMs, label });

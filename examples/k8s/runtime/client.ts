@@ -69,22 +69,27 @@ export interface RequestSpec {
  * type of a patch body (`patchMediaType` of runtime/patch.ts).
  */
 export interface ClientFeatures {
-  /** `spec` is called when the stream is first read: a call sends nothing, and fails nothing, until then. */
-  watch?: (
-    transport: Transport,
-    spec: () => RequestSpec,
-    init: StreamOptions | undefined,
-  ) => unknown;
-  follow?: (
-    transport: Transport,
-    spec: () => RequestSpec,
-    init: StreamOptions | undefined,
-  ) => unknown;
+  watch?: StreamCall;
+  follow?: StreamCall;
   patchMediaType?: (patchType: unknown, contentTypes: readonly string[], label: string) => string;
 }
 
-/** The options of a streamed call: a `RequestInit`, and how long the stream may stay silent. */
-export interface StreamOptions extends RequestInit {
+/**
+ * A streamed call (a watch, a followed log). `spec` is called when the stream is first read: a call sends
+ * nothing, and fails nothing, until then.
+ */
+export type StreamCall = (
+  transport: Transport,
+  spec: () => RequestSpec,
+  init: StreamInit | undefined,
+) => unknown;
+
+/** Options of a call whose answer is a stream (a watch, a followed log). */
+export interface StreamInit extends RequestInit {
+  /**
+   * End the stream with an `ApiError` when nothing arrives for this many milliseconds: the connection may be
+   * dead without anyone saying so. `0` waits forever. Default: the client's `idleTimeoutMs`.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -105,7 +110,7 @@ export function createClient<C>(
     const operation = table.operations[name]!;
     const spec = (params: Record<string, unknown> | undefined) =>
       requestSpec(operation, params ?? {}, table, patchMediaType);
-    let call: (params: Record<string, unknown> | undefined, init?: StreamOptions) => unknown;
+    let call: (params: Record<string, unknown> | undefined, init?: StreamInit) => unknown;
     if (operation.answer === "watch") {
       if (!watch)
         throw new Error(`internal error: ${name} is a watch, and the client has no streams`);
@@ -202,7 +207,7 @@ export function createTransport(options: ClientOptions, authHeader: string) {
     const body = await prepare(label, "could not serialize the body", async () =>
       spec.body === undefined ? null : JSON.stringify(spec.body),
     );
-    const { idleTimeoutMs: _, ...rest } = (init ?? {}) as StreamOptions;
+    const { idleTimeoutMs: _, ...rest } = (init ?? {}) as StreamInit;
     return { url, request: { ...rest, method: spec.method, headers, body }, label };
   }
 
@@ -286,7 +291,7 @@ async function exchange<T, S extends number>(
     (s): s is AbortSignal => s != null,
   );
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  const attempts = attempt > 1 ? ` (after ${attempt} attempts)` : "";
+  const attempts = afterAttempts(attempt);
   let response: Response;
   try {
     response = await fetchWithinOrigin(
@@ -316,7 +321,7 @@ async function exchange<T, S extends number>(
       cause: error,
     });
   }
-  if (!response.ok) return answerError(label, response, body, attempts, attempt);
+  if (!response.ok) return answerError(label, response, body, attempt);
   if (text)
     return {
       status: response.status as S,
@@ -332,12 +337,16 @@ async function exchange<T, S extends number>(
   return { status: response.status as S, body: parsed as T, headers: response.headers };
 }
 
+/** What a message says after the failure of a retried call: ` (after 3 attempts)`; nothing for the first. */
+function afterAttempts(attempt: number): string {
+  return attempt > 1 ? ` (after ${attempt} attempts)` : "";
+}
+
 /** The `ApiError` of an error answer: its `Status` when it is one, else its text. */
 export function answerError(
   label: string,
   response: Response,
   text: string,
-  attempts: string,
   attempt = 1,
 ): ApiError {
   const body = parseBody(text);
@@ -348,7 +357,7 @@ export function answerError(
   const detail =
     typeof message === "string" ? excerpt(message, STATUS_MESSAGE_LIMIT) : excerpt(text);
   return new ApiError(
-    `${label}: ${response.status}${why}${detail ? `: ${detail}` : ""}${attempts}`,
+    `${label}: ${response.status}${why}${detail ? `: ${detail}` : ""}${afterAttempts(attempt)}`,
     {
       status: response.status,
       headers: response.headers,

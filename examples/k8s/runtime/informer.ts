@@ -1,8 +1,8 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/informer.ts), never in an output: the next run would put it back.
 import { ApiError, STATUS_MESSAGE_LIMIT, excerpt } from "./api-error.js";
+import type { StreamInit } from "./client.js";
 import { sleep } from "./retry.js";
-import type { StreamInit } from "./stream.js";
 import type { WatchEvent } from "./watch.js";
 
 /** What the cache needs of an object: its name, namespace and resource version. */

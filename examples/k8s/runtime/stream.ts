@@ -2,15 +2,6 @@
 // repository (src/runtime/stream.ts), never in an output: the next run would put it back.
 import { ApiError, describeFailure } from "./api-error.js";
 
-/** Options of a call whose answer is a stream (a watch, a followed log). */
-export interface StreamInit extends RequestInit {
-  /**
-   * End the stream with an `ApiError` when nothing arrives for this many milliseconds: the connection may be
-   * dead without anyone saying so. `0` waits forever. Default: the client's `idleTimeoutMs`.
-   */
-  idleTimeoutMs?: number;
-}
-
 /** What reading a stream's body needs: the body, who may abort it, and how to name it in errors. */
 export interface OpenStream {
   body: ReadableStream<Uint8Array>;
