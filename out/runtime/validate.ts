@@ -1,6 +1,6 @@
 // gen-binding runtime: copied byte for byte into every output's runtime/ folder. Edit it in gen-binding's
 // repository (src/runtime/validate.ts), never in an output: the next run would put it back.
-import { type Listed, MAX_LISTED, listed, quoted, shortened } from "./bounds.js";
+import { type Listed, listed, note, quoted, shortened } from "./bounds.js";
 import { type Status, statusObject } from "./status.js";
 import type { KindSpec, NameRule } from "./table.js";
 
@@ -110,9 +110,7 @@ function checkValue(
         const property = shape.p && Object.hasOwn(shape.p, name) ? shape.p[name] : undefined;
         if (property)
           checkValue(value[name], property, join(field, name), result, shapes, depth + 1);
-        else if (result.unknown.items.length < MAX_LISTED)
-          result.unknown.items.push(shortened(join(field, name)));
-        else result.unknown.omitted++;
+        else note(result.unknown, () => shortened(join(field, name)));
       }
       return;
   }
@@ -139,16 +137,11 @@ function report(
   message: string | (() => string),
   name?: string,
 ): void {
-  const { problems } = result;
-  if (problems.items.length >= MAX_LISTED) {
-    problems.omitted++;
-    return;
-  }
-  problems.items.push({
+  note(result.problems, () => ({
     reason,
     message: typeof message === "string" ? message : message(),
     field: shortened(name === undefined ? field : join(field, name)),
-  });
+  }));
 }
 
 function typeError(result: CheckResult, value: unknown, field: string, expected: string): void {

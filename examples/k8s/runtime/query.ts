@@ -15,12 +15,9 @@ export function isTrue(raw: string | null | undefined): boolean {
  * repeated value is checked and the first is used. A string is the message of a 400 answer.
  */
 export function parseQuery(
-  search: string,
+  values: URLSearchParams,
   specs: ReadonlyArray<readonly [string, QueryParamSpec]>,
 ): Record<string, unknown> | string {
-  // Most requests have no query: nothing to parse.
-  if (search === "") return {};
-  const values = new URLSearchParams(search);
   const result: Record<string, unknown> = {};
   for (const [name, spec] of specs) {
     const all = values.getAll(name);

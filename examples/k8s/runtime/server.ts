@@ -458,7 +458,8 @@ async function serveOperation(
   user: unknown,
 ): Promise<Answer | StreamAnswer> {
   const operation = r.operation;
-  const query = parseQuery(request.search, querySpecs(table, r));
+  // Most requests have no query: nothing to read.
+  const query = request.search === "" ? {} : parseQuery(request.query, querySpecs(table, r));
   if (typeof query === "string")
     return request.fail(statusReply(statusObject(400, "BadRequest", query)));
   if ("error" in params) return request.fail(statusReply(params.error));

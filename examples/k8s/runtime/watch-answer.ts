@@ -100,14 +100,15 @@ export function watchStream(
 ): StreamAnswer {
   const iterator = events[Symbol.asyncIterator]();
   let closed = false;
+  // Ends the wait of the next() under way, if any: a promise of its own per event, not one for the whole
+  // watch (racing a promise that settles only at the end would add a reaction to it per event).
   let wake: (() => void) | undefined;
-  const stopped = new Promise<void>((resolve) => (wake = resolve));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
     clearTimeout(timer);
-    wake!();
+    wake?.();
     options.onClose?.();
     // Not awaited: an async generator parked on an await handles return() only once that await settles.
     void Promise.resolve()
@@ -140,7 +141,10 @@ export function watchStream(
       if (closed) return done();
       let next: IteratorResult<unknown> | undefined;
       try {
-        next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
+        next = await new Promise<IteratorResult<unknown> | undefined>((resolve, reject) => {
+          wake = () => resolve(undefined);
+          iterator.next().then(resolve, reject);
+        });
       } catch {
         close();
         return { done: false, value: errorLine() };
