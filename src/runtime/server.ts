@@ -515,18 +515,17 @@ async function serveOperation(
       statusReply(statusObject(501, "NotImplemented", `${r.name} is not implemented`)),
     );
   const returned: unknown = await handler.call(handlers, input, context);
-  const toTable = (value: unknown) =>
-    output.table ? tableOf(table, r, options, output.table, request, value) : value;
+  const toTable = output.table ? tableMaker(table, r, options, output.table, request) : undefined;
   if (isWatch && isAsyncIterable(returned)) {
     const timeoutSeconds = query["timeoutSeconds"];
     const stream = watchStream(
       returned,
-      (object) => {
-        const converted = toTable(object);
-        return typeof converted === "object" && converted !== null && "error" in converted
-          ? undefined
-          : converted;
-      },
+      toTable
+        ? (object) => {
+            const converted = toTable(object);
+            return isTableError(converted) ? undefined : converted;
+          }
+        : (object) => object,
       {
         timeoutMs: typeof timeoutSeconds === "number" ? timeoutSeconds * 1000 : undefined,
         minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
@@ -559,24 +558,26 @@ async function serveOperation(
   if (extra["content-type"] !== undefined)
     return { status, headers: extra, body: JSON.stringify(result.body) ?? "" };
   let value = result.body;
-  if (output.table && status >= 200 && status < 300 && !isStatus(value)) {
+  if (toTable && status >= 200 && status < 300 && !isStatus(value)) {
     const converted = toTable(value);
-    if (typeof converted === "object" && converted !== null && "error" in converted)
-      return request.fail(statusReply(converted.error as Status & { code: number }));
+    if (isTableError(converted)) return request.fail(statusReply(converted.error));
     value = converted;
   }
   return encode({ status, headers: extra, value }, output);
 }
 
-/** A get or list answer, or a watch event's object, as a Table with the resource's columns. */
-function tableOf(
+/**
+ * What turns a get or list answer, or a watch event's object, into a Table with the resource's columns.
+ * Everything but the value is the same for every value of one request (every event of a watch): it is
+ * worked out once.
+ */
+function tableMaker(
   table: RouteTable,
   r: CompiledRoute,
   options: RouteOptions,
   version: string,
   request: ServerRequest,
-  value: unknown,
-): ReturnType<typeof asTable> {
+): (value: unknown) => ReturnType<typeof asTable> {
   const group = resourcePath(r.operation.path)?.group;
   const key = group ? `${r.resource}.${group}` : r.resource;
   const columns =
@@ -587,7 +588,15 @@ function tableOf(
     kind: kind.kind,
     apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
   };
-  return asTable(value, columns, version, request.query.get("includeObject"), typeMeta);
+  const includeObject = request.query.get("includeObject");
+  return (value) => asTable(value, columns, version, includeObject, typeMeta);
+}
+
+/** True for what {@link asTable} answers when it cannot make the Table. */
+function isTableError(
+  converted: ReturnType<typeof asTable>,
+): converted is { error: Status & { code: number } } {
+  return typeof converted === "object" && converted !== null && "error" in converted;
 }
 
 /** Headers that say how the answer is framed on the connection: set by the server, never by a handler. */

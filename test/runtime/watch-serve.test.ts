@@ -236,6 +236,21 @@ describe("watch requests on node:http", () => {
     expect(events[1].object).toMatchObject({ kind: "Status", code: 500, reason: "InternalError" });
   });
 
+  // Regression: every event's object went through the Table conversion's error check, so an object with a
+  // top-level `error` field (a custom resource may have one) ended a plain JSON watch with a 500 ERROR event.
+  it("streams an object with a top-level error field as it is", async () => {
+    const object = { ...pod("web-1", "1"), error: { message: "a field of the object" } };
+    const port = await serve({
+      watchPods: async function* () {
+        yield { type: "ADDED", object };
+      },
+    });
+    const watch = openWatch(port, "/api/v1/namespaces/team-a/pods?watch=true");
+    await (await watch.answer).ended;
+    const events = watch.chunks.join("").trimEnd().split("\n").map((line) => JSON.parse(line));
+    expect(events).toEqual([{ type: "ADDED", object }]);
+  });
+
   it("a handler may still refuse with a Status (410 Gone for a resource version too old)", async () => {
     const port = await serve({ watchPods: () => ({ status: 410, body: { kind: "Status", apiVersion: "v1", status: "Failure", code: 410, reason: "Expired", message: "too old resource version: 1 (5)" } }) });
     const answer = await openWatch(port, "/api/v1/namespaces/team-a/pods?watch=true&resourceVersion=1").answer;
