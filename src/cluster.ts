@@ -2,6 +2,7 @@ import { GenBindingError } from "./errors.js";
 import { type FetchBytes, type LoadedDocument, loadDocument } from "./load.js";
 import { type GroupVersionKind, type KindQuery, compareGroupVersions, formatGvk, sameGvk } from "./gvk.js";
 import { isOpenApi3Index } from "./openapi3.js";
+import { trimTrailingSlashes } from "./runtime/client.js";
 import { listKinds } from "./select.js";
 
 /** One group-version document a cluster lists at `/openapi/v3`. */
@@ -26,7 +27,7 @@ const PARALLEL_FETCHES = 6;
  */
 export function readIndex(value: unknown, indexUrl: string): IndexEntry[] | undefined {
   if (!isOpenApi3Index(value)) return undefined;
-  const server = indexUrl.replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/\/openapi\/v3$/, "");
+  const server = trimTrailingSlashes(indexUrl.replace(/[?#].*$/, "")).replace(/\/openapi\/v3$/, "");
   const entries: IndexEntry[] = [];
   for (const [path, entry] of Object.entries(value.paths)) {
     const match = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
@@ -124,15 +125,20 @@ async function firstInOrder(entries: readonly IndexEntry[], load: (e: IndexEntry
 
 const kindLists = new WeakMap<LoadedDocument, GroupVersionKind[]>();
 
-function definesKind(doc: LoadedDocument, gvk: GroupVersionKind): boolean {
+/** The kinds a document defines, listed once per document. */
+function kindsOf(doc: LoadedDocument): GroupVersionKind[] {
   let kinds = kindLists.get(doc);
   if (!kinds) kindLists.set(doc, (kinds = listKinds(doc.document)));
-  return kinds.some((k) => sameGvk(k, gvk));
+  return kinds;
+}
+
+function definesKind(doc: LoadedDocument, gvk: GroupVersionKind): boolean {
+  return kindsOf(doc).some((k) => sameGvk(k, gvk));
 }
 
 /** Among every document's kinds of that name, the one a Swagger 2.0 document would give: core, then by group, then preferred version. */
 function preferredKind(documents: readonly LoadedDocument[], kind: string): GroupVersionKind | undefined {
-  const candidates = documents.flatMap((doc) => listKinds(doc.document)).filter((gvk) => gvk.kind === kind);
+  const candidates = documents.flatMap(kindsOf).filter((gvk) => gvk.kind === kind);
   return candidates.sort(compareGroupVersions)[0];
 }
 

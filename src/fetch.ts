@@ -1,6 +1,6 @@
 import { GenBindingError } from "./errors.js";
-import { isRecord, readStream } from "./load.js";
-import { trimTrailingSlashes } from "./runtime/client.js";
+import { readStream } from "./load.js";
+import { isStatus, trimTrailingSlashes } from "./runtime/client.js";
 import { fromKubeconfig, KubeconfigError } from "./runtime/kubeconfig.js";
 
 /** How documents are fetched over HTTP: with which `fetch`, which token, for which server, within what time. */
@@ -85,7 +85,7 @@ async function bearerToken(url: string, transport: Transport): Promise<string> {
 async function statusMessage(response: Response): Promise<string> {
   try {
     const body: unknown = JSON.parse((await response.text()).slice(0, 64 * 1024));
-    return isRecord(body) && body["kind"] === "Status" && typeof body["message"] === "string" && body["message"] !== "" ? `: ${body["message"]}` : "";
+    return isStatus(body) && typeof body.message === "string" && body.message !== "" ? `: ${body.message}` : "";
   } catch {
     return "";
   }
