@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { GenBindingError } from "./errors.js";
 import { parseKindQuery } from "./gvk.js";
 import { describe, isRecord } from "./json.js";
+import { isUrl } from "./load.js";
 import { EMIT_PARTS, type EmitPart } from "./parts.js";
 
 /**
@@ -211,5 +212,5 @@ function checkConfig(value: unknown, where: string, base: string): FileConfig {
 
 /** A spec named in a config file: a path relative to the file; URLs and `-` as they are. */
 function specPath(base: string, spec: string): string {
-  return spec === "-" || /^https?:\/\//i.test(spec) ? spec : resolve(base, spec);
+  return spec === "-" || isUrl(spec) ? spec : resolve(base, spec);
 }

@@ -1,4 +1,4 @@
-import { isRecord } from "./load.js";
+import { isRecord } from "./json.js";
 
 /**
  * Finds a `$ref` cycle that no TypeScript type can express: definitions that are nothing but another

@@ -57,12 +57,6 @@ export function matchesQuery(gvk: GroupVersionKind, query: KindQuery, options: {
   return same(gvk.kind, query.kind) && (query.group === undefined || same(gvk.group, query.group)) && (query.version === undefined || same(gvk.version, query.version));
 }
 
-/** Reads a GVK printed by {@link formatGvk} (`core/v1/Binding`) back. */
-export function parseGvkId(id: string): GroupVersionKind {
-  const [group = "", version = "", kind = ""] = id.split("/");
-  return { group: group === "core" ? "" : group, version, kind };
-}
-
 /** Reads an `x-kubernetes-group-version-kind` value (an object or an array of them) defensively. */
 export function readGvkExtension(value: unknown): GroupVersionKind[] {
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];

@@ -6,9 +6,6 @@ import { GenBindingError } from "./errors.js";
 import { describe, isRecord } from "./json.js";
 import { isOpenApi3, isOpenApi3Index, lowerOpenApi3 } from "./openapi3.js";
 
-// Other stages read JSON values through these; they live in json.ts so that openapi3.ts needs no load.ts.
-export { describe, isRecord };
-
 /** A parsed API document and where it came from (for messages). */
 export interface LoadedDocument {
   /** The parsed document, normalised to the Swagger 2.0 shape that the selector reads. */
@@ -58,9 +55,7 @@ export async function loadDocument(source: string, stdin: NodeJS.ReadableStream 
 export async function readSpec(source: string, stdin: NodeJS.ReadableStream = process.stdin, fetchBytes: FetchBytes = fetchDocument): Promise<ParsedSource> {
   const origin = source === "-" ? "<stdin>" : source;
   const text = await readSource(source, origin, stdin, fetchBytes);
-  const json = looksLikeJson(text);
-  if (!json) refuseMarkup(text, origin);
-  return { value: json ? parseJson(text, origin) : parseYaml(text, origin), text, origin, fromYaml: !json };
+  return { ...parseText(text, origin), text, origin };
 }
 
 /** A parsed source checked as a Swagger 2.0 or OpenAPI 3.0 document, the latter lowered into the shape of the former. */
@@ -143,9 +138,15 @@ function decode(bytes: Buffer, origin: string): string {
  * document, or an OpenAPI 3.0 one, which is lowered into the Swagger 2.0 shape (src/openapi3.ts).
  */
 export function parseDocument(text: string, origin: string): SwaggerDocument {
+  const { value, fromYaml } = parseText(text, origin);
+  return checkDocument(value, origin, fromYaml);
+}
+
+/** JSON (the usual case, and the fast path) or YAML; markup (an HTML page) is refused by name. */
+function parseText(text: string, origin: string): { value: unknown; fromYaml: boolean } {
   const json = looksLikeJson(text);
   if (!json) refuseMarkup(text, origin);
-  return checkDocument(json ? parseJson(text, origin) : parseYaml(text, origin), origin, !json);
+  return { value: json ? parseJson(text, origin) : parseYaml(text, origin), fromYaml: !json };
 }
 
 /**

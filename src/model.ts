@@ -1,6 +1,6 @@
 import { GenBindingError, jsonPointer } from "./errors.js";
 import { type GroupVersionKind, apiVersionOf, formatGvk } from "./gvk.js";
-import { isRecord } from "./load.js";
+import { isRecord } from "./json.js";
 import type { NameRule } from "./runtime/table.js";
 import { assignTypeNames, operationNames, uniqueNames, watchOperationName } from "./names.js";
 import { JSON_VALUE, type RefNamer, convertSchema, jsonValueSchema, saysDeprecated, specialSchema, typeMetaLiterals } from "./schema.js";

@@ -1,6 +1,6 @@
 import { jsonPointer } from "./errors.js";
 import { apiVersionOf, readGvkExtension } from "./gvk.js";
-import { isRecord } from "./load.js";
+import { isRecord } from "./json.js";
 import type { SchemaModel, SchemaNode } from "./model.js";
 import type { JsonObject, Selection } from "./select.js";
 

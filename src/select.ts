@@ -2,7 +2,8 @@ import { findAliasCycle } from "./cycles.js";
 import { checkDepth } from "./depth.js";
 import { GenBindingError, jsonPointer } from "./errors.js";
 import { type GroupVersionKind, type KindQuery, compareGroupVersions, formatGvk, matchesQuery, readGvkExtension, sameGvk } from "./gvk.js";
-import { type SwaggerDocument, isRecord } from "./load.js";
+import { isRecord } from "./json.js";
+import type { SwaggerDocument } from "./load.js";
 
 /** A JSON object from the document. */
 export type JsonObject = Record<string, unknown>;
