@@ -1,12 +1,11 @@
 // OpenAPI v3 input beside Swagger 2.0, cold processes: Binding from the verbatim core/v1 v3 slice and from the
 // v1.36 Swagger 2.0 document, each as a full run (empty output folder) and a no-op run (an up-to-date one).
 //   node bench/v3.mjs [--rounds 7]     (on its own; npm run bench runs it too, as the "v3" part)
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { timeNode } from "./lib/process.mjs";
-import { median } from "./lib/stats.mjs";
+import { runRounds, summarize } from "./lib/rounds.mjs";
 import { markdownTable, row } from "./lib/table.mjs";
 
 const INPUTS = { v3: "kubernetes-openapi-v3-api__v1.binding-slice.json", v2: "kubernetes-v1.36.swagger.json" };
@@ -23,22 +22,15 @@ export function benchV3({ root, specs, rounds, work, log, skipped = [] }) {
     return [];
   }
   const cli = join(root, "dist", "cli.js");
-  const runs = Object.entries(paths).flatMap(([input, spec]) => [
-    { name: `${input} full`, out: join(work, `${input}-full`), args: (out) => [cli, "--spec", spec, "--out", out], fresh: true },
-    { name: `${input} no-op`, out: join(work, `${input}-noop`), args: (out) => [cli, "--spec", spec, "--out", out], fresh: false },
-  ]);
-  const samples = Object.fromEntries(runs.map((run) => [run.name, []]));
-  for (let round = 0; round <= rounds; round++) {
-    for (const run of runs) {
-      if (run.fresh) rmSync(run.out, { recursive: true, force: true });
-      mkdirSync(run.out, { recursive: true });
-      const sample = timeNode(run.args(run.out), { cwd: work });
-      if (round > 0) samples[run.name].push(sample);
-    }
-    log(round === 0 ? "  warm-up round done" : `  round ${round}/${rounds}: ${runs.map((r) => `${r.name} ${samples[r.name].at(-1).seconds.toFixed(2)}s`).join(", ")}`);
-  }
-  const m = (name, key) => median(samples[name].map((s) => s[key]));
-  const ratio = (a, b, key = "seconds") => median(samples[a].map((s, i) => s[key] / samples[b][i][key]));
+  const tools = Object.fromEntries(
+    Object.entries(paths).flatMap(([input, spec]) => [
+      [`${input} full`, { args: (out) => [cli, "--spec", spec, "--out", out] }],
+      [`${input} no-op`, { args: (out) => [cli, "--spec", spec, "--out", out], keepOut: true }],
+    ]),
+  );
+  const summary = summarize(runRounds({ tools, rounds, work, log }));
+  const { ratio } = summary;
+  const m = (name, key) => summary[key][name];
   const slice = "Binding from the v3 slice";
   const v2 = "Binding from v1.36 (v2)";
   return [
