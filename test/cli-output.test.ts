@@ -8,10 +8,9 @@ import { CLI, EXAMPLE_SPEC, runCli, tempDir } from "./helpers/run.js";
 
 const ESC = "\u001b[";
 
-/** The CLI with the given environment (colour variables removed unless given). */
+/** The CLI with the given environment added (test/setup-env.ts has removed the colour variables). */
 function runWithEnv(args: string[], env: Record<string, string>) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !["NO_COLOR", "FORCE_COLOR", "NODE_DISABLE_COLORS"].includes(key)));
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...base, ...env } });
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadGenerated } from "./helpers/generated.js";
+import { loadGenerated, transports } from "./helpers/generated.js";
 import { listenLoopback, scriptedServer, stopServer } from "./helpers/loopback.js";
 import { EXAMPLE_SPEC } from "./helpers/run.js";
 
@@ -25,10 +25,7 @@ afterAll(() => {
   stopServer(elsewhere.server);
 });
 
-const TRANSPORTS: Array<[string, () => Record<string, unknown>]> = [
-  ["the global fetch", () => ({})],
-  ["nodeFetch", () => ({ fetch: generated.node.nodeFetch() })],
-];
+const TRANSPORTS = transports(() => generated);
 
 const BINDING = { metadata: { name: "web-1" }, target: { kind: "Node", name: "node-a" } };
 const SUCCESS = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };

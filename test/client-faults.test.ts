@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadGenerated } from "./helpers/generated.js";
+import { loadGenerated, transports } from "./helpers/generated.js";
 import { jsonAnswer, listenLoopback, refusedUrl, scriptedServer, stopServer } from "./helpers/loopback.js";
 import { realSpecs } from "./helpers/run.js";
 
@@ -37,10 +37,7 @@ async function bindFails(options: Record<string, unknown> = {}, init?: RequestIn
 }
 
 /** The network faults hit both transports: the global fetch and node.ts's nodeFetch (over plain http here). */
-const TRANSPORTS: Array<[string, () => Record<string, unknown>]> = [
-  ["the global fetch", () => ({})],
-  ["nodeFetch", () => ({ fetch: generated.node.nodeFetch() })],
-];
+const TRANSPORTS = transports(() => generated);
 
 describe.each(TRANSPORTS)("generated client network faults, with %s", (_name, transport) => {
   it("connection refused: status 0, says so", async () => {

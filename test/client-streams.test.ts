@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadGenerated } from "./helpers/generated.js";
+import { loadGenerated, transports } from "./helpers/generated.js";
 import { listenLoopback, scriptedServer, stopServer } from "./helpers/loopback.js";
 import { EXAMPLE_SPEC } from "./helpers/run.js";
 
@@ -21,10 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopServer(server));
 
-const TRANSPORTS: Array<[string, () => Record<string, unknown>]> = [
-  ["the global fetch", () => ({})],
-  ["nodeFetch", () => ({ fetch: generated.node.nodeFetch() })],
-];
+const TRANSPORTS = transports(() => generated);
 
 const pod = (name: string, resourceVersion: string) => ({ kind: "Pod", apiVersion: "v1", metadata: { name, namespace: "default", resourceVersion } });
 const line = (type: string, object: unknown) => `${JSON.stringify({ type, object })}\n`;

@@ -120,6 +120,7 @@ function runCli(args: string[]): Promise<{ status: number | null; stdout: string
   });
 }
 
+let initialDocuments = new Map<string, string>();
 const documentUrls = () => cluster.seen.map((s) => s.url).filter((url) => url !== "/openapi/v3");
 
 beforeAll(async () => {
@@ -127,6 +128,12 @@ beforeAll(async () => {
   pki = makeTestPki();
   work = tempDir("cluster");
   v136 = JSON.parse(readFileSync(V136, "utf8"));
+  // The documents the cluster serves at first, made once: each test gets a copy to change.
+  initialDocuments = new Map([
+    ["api/v1", readFileSync(SLICE, "utf8")],
+    ["apis/apps/v1", derivedLikeSlice("apis/apps/v1")],
+    ["apis/batch/v1", derivedLikeSlice("apis/batch/v1")],
+  ]);
   server = createServer({ key: pki.serverKey, cert: pki.serverCert }, serve);
   base = await listenLoopback(server as never, "https");
   kubeconfig = writeKubeconfig(work, base);
@@ -148,11 +155,7 @@ function derivedLikeSlice(groupVersion: string): string {
 }
 
 beforeEach(() => {
-  cluster.documents = new Map([
-    ["api/v1", readFileSync(SLICE, "utf8")],
-    ["apis/apps/v1", derivedLikeSlice("apis/apps/v1")],
-    ["apis/batch/v1", derivedLikeSlice("apis/batch/v1")],
-  ]);
+  cluster.documents = new Map(initialDocuments);
   cluster.missing = new Set();
   cluster.slow = new Set();
   cluster.holdUntil = 0;

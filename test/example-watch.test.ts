@@ -2,14 +2,13 @@ import { describe, expect, it } from "vitest";
 import { listThenWatch } from "../examples/k8s/client.js";
 import { type Decision, watchAndSchedule } from "../examples/scheduler/scheduler.js";
 import { EXAMPLE_TOKEN, useExampleServer } from "./helpers/example-server.js";
-import { eventually } from "./helpers/http.js";
+import { eventually as until } from "./helpers/http.js";
 
 /**
  * The example server serves watches of pods and nodes (issue 10, server side), so the scheduler's `--watch`
  * mode (list-then-watch) runs against it, and a client that goes away leaves no watch behind. Watches that
  * allow them get bookmarks, and a watch without `timeoutSeconds` ends as the apiserver ends it.
  */
-const until = eventually;
 
 describe("example server: watches", () => {
   const t = useExampleServer();

@@ -10,6 +10,7 @@ import { type ExampleServerOptions, createExampleServer, listen } from "../examp
 import type { ClusterStore } from "../examples/server/store.js";
 import { type ServingCertificates, kubeconfigText, makeServingCertificates } from "../examples/server/tls.js";
 import { hasOpenssl } from "./helpers/certificates.js";
+import { eventually } from "./helpers/http.js";
 import { tempDir } from "./helpers/run.js";
 
 /**
@@ -137,13 +138,11 @@ describe.skipIf(!haveKubectl || !haveOpenssl)("kubectl against the example serve
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const lines = () => stdout.trimEnd().split("\n").filter(Boolean);
-    const until = async (count: number) => {
-      for (const deadline = Date.now() + 20_000; lines().length < count && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
-    };
+    const until = (count: number) => eventually(() => lines().length >= count, 20_000);
     try {
       await until(5);
       // The list is printed; the watch is open once the server has a subscriber.
-      for (const deadline = Date.now() + 20_000; t.store.watchers === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => t.store.watchers > 0, 20_000);
       t.store.bindPod("default", "web-2", "node-a", {});
       await until(6);
     } finally {
@@ -285,7 +284,7 @@ describe.skipIf(!havePython)("the official Python client against the example ser
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
         try {
-          for (const deadline = Date.now() + 20_000; t.store.watchers === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+          await eventually(() => t.store.watchers > 0, 20_000);
           expect(t.store.watchers).toBe(1);
           t.store.addPod({ name: "web-4", schedulerName: "example-scheduler" });
           t.store.bindPod("default", "web-1", "node-b", {});

@@ -30,7 +30,7 @@ type Watch<T> = AsyncIterable<WatchEvent<T>> & WatchDeadlineHook;
  * annotated `k8s.io/initial-events-end: "true"`; `false` only the changes after the resourceVersion.
  * Runs until the client goes away (`signal`) or the routes end it (`timeoutSeconds`, or their default).
  */
-export function watchPods(store: ClusterStore, namespace: string | undefined, query: WatchQuery, signal: AbortSignal, bookmarkIntervalMs = BOOKMARK_INTERVAL_MS): Watch<Pod> | HandlerResult<never> {
+export function watchPods(store: ClusterStore, namespace: string | undefined, query: WatchQuery, signal: AbortSignal, bookmarkIntervalMs: number): Watch<Pod> | HandlerResult<never> {
   const selected = podSelector(query);
   if (!("test" in selected)) return selected;
   const invalid = invalidResourceVersion(query) ?? invalidWatchOptions(query);
@@ -40,7 +40,7 @@ export function watchPods(store: ClusterStore, namespace: string | undefined, qu
 }
 
 /** A watch of the nodes, as {@link watchPods} watches pods. */
-export function watchNodes(store: ClusterStore, query: WatchQuery, signal: AbortSignal, bookmarkIntervalMs = BOOKMARK_INTERVAL_MS): Watch<Node> | HandlerResult<never> {
+export function watchNodes(store: ClusterStore, query: WatchQuery, signal: AbortSignal, bookmarkIntervalMs: number): Watch<Node> | HandlerResult<never> {
   const unsupported = unsupportedQuery(query) ?? invalidResourceVersion(query) ?? invalidWatchOptions(query);
   if (unsupported) return unsupported;
   return changes<Node>(store, "nodes", () => store.listNodes(), () => true, query, signal, bookmarkIntervalMs);

@@ -16,3 +16,14 @@ export async function loadGenerated(spec = EXAMPLE_SPEC, kind = "Binding"): Prom
   const node = await import(join(dir, "node.ts"));
   return { dir, client, routes, node };
 }
+
+/**
+ * The client's two transports, for `describe.each`: the global fetch, and node.ts's nodeFetch of the output
+ * `generated()` gives once it is loaded (over plain http in these tests).
+ */
+export function transports(generated: () => { node: any }): Array<[string, () => Record<string, unknown>]> {
+  return [
+    ["the global fetch", () => ({})],
+    ["nodeFetch", () => ({ fetch: generated().node.nodeFetch() })],
+  ];
+}

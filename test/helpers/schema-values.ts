@@ -13,7 +13,7 @@ const MAX_DEPTH = 4;
 export type Schemas = ReadonlyMap<string, SchemaModel>;
 
 /** The schema a node stands for, `$ref`s and single `allOf`s followed. */
-export function resolve(node: SchemaNode, schemas: Schemas): SchemaNode {
+function resolve(node: SchemaNode, schemas: Schemas): SchemaNode {
   let current = node;
   for (let hops = 0; hops < 50; hops++) {
     const ref = current["$ref"];

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HandlerContext, type RouteTable, createFetchHandler, createRequestListener } from "../../src/runtime/server.js";
-import { eventually, startServer } from "../helpers/http.js";
+import { eventually as until, startServer } from "../helpers/http.js";
 
 /** Issue 10, server side: a list with `watch=true` is served by the watch handler, as JSON lines. */
 const table: RouteTable = {
@@ -82,8 +82,6 @@ function openWatch(port: number, path: string, headers: Record<string, string> =
   const nextChunk = () => new Promise<void>((resolve) => (onChunk = resolve));
   return { answer, chunks, nextChunk, destroy: () => destroy() };
 }
-
-const until = eventually;
 
 describe("watch requests on node:http", () => {
   it("routes watch=true (and watch=1) to the watch handler, watch=false to the list handler", async () => {
