@@ -13,10 +13,7 @@ export function formatGvk(gvk: GroupVersionKind): string {
   return `${gvk.group || "core"}/${gvk.version}/${gvk.kind}`;
 }
 
-/** The `apiVersion` value of objects of this GVK: `v1` for core, `group/version` otherwise. */
-export function apiVersionOf(gvk: GroupVersionKind): string {
-  return gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-}
+export { apiVersionOf } from "./runtime/table.js";
 
 /** What `--kind` asked for; absent parts match anything (the best match is chosen later). */
 export interface KindQuery {

@@ -4,7 +4,7 @@ import { encode, statusReply } from "./answer.js";
 import { negotiateOutput } from "./negotiate.js";
 import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from "./openapi-proto.js";
 import { resourcePath } from "./request-info.js";
-import type { ApiTable, DiscoveryDocument } from "./table.js";
+import { type ApiTable, type DiscoveryDocument, apiVersionOf } from "./table.js";
 import { compareVersions } from "./versions.js";
 
 /** One entry of an APIResourceList: a resource or subresource this output serves. */
@@ -54,7 +54,7 @@ export function apiResourceLists(table: ApiTable): Map<string, ApiResource[]> {
         ? CONNECT_VERBS[operation.method]
         : ACTION_VERBS[operation.action];
     if (!at || !kind || !verb) continue;
-    const groupVersion = at.group ? `${at.group}/${at.version}` : at.version;
+    const groupVersion = apiVersionOf(at);
     const resources = lists.get(groupVersion) ?? new Map<string, ApiResource>();
     lists.set(groupVersion, resources);
     const name = at.subresource ? `${at.resource}/${at.subresource}` : at.resource;

@@ -37,7 +37,13 @@ import {
   asTable,
   defaultColumns,
 } from "./table-answer.js";
-import { type ApiTable, type DiscoveryDocument, type QueryParamSpec, queryParam } from "./table.js";
+import {
+  type ApiTable,
+  type DiscoveryDocument,
+  type QueryParamSpec,
+  apiVersionOf,
+  queryParam,
+} from "./table.js";
 import type { Shape } from "./validate.js";
 
 export type { DiscoveryDocument, VersionInfo } from "./table.js";
@@ -586,7 +592,7 @@ function tableMaker(
   const kind = r.kind;
   const typeMeta = {
     kind: kind.kind,
-    apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
+    apiVersion: apiVersionOf(kind),
   };
   const includeObject = request.query.get("includeObject");
   return (value) => asTable(value, columns, version, includeObject, typeMeta);

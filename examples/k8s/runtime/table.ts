@@ -90,6 +90,11 @@ export interface ApiTable {
   authHeader: string;
 }
 
+/** The `apiVersion` of objects of a group and version: `v1` for the core group, `group/version` otherwise. */
+export function apiVersionOf(gv: { group: string; version: string }): string {
+  return gv.group ? `${gv.group}/${gv.version}` : gv.version;
+}
+
 /** A query parameter of an operation, resolved: wire name, key in the client's params, and type. */
 export function queryParam(
   ref: QueryParamRef,

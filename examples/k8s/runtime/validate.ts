@@ -2,7 +2,7 @@
 // repository (src/runtime/validate.ts), never in an output: the next run would put it back.
 import { type Listed, listed, note, quoted, shortened } from "./bounds.js";
 import { type Status, statusObject } from "./status.js";
-import type { KindSpec, NameRule } from "./table.js";
+import { type KindSpec, type NameRule, apiVersionOf } from "./table.js";
 
 /**
  * The compact JSON schema of the models that request bodies are checked against: t = type (`string`,
@@ -310,7 +310,7 @@ export function checkTypeMeta(body: unknown, kind: KindSpec): string | undefined
     kind?: unknown;
     apiVersion?: unknown;
   };
-  const expected = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  const expected = apiVersionOf(kind);
   // Left out (or empty), they default to the endpoint's, as the apiserver's decoder defaults them.
   const bodyKind = saidKind === undefined || saidKind === "" ? kind.kind : saidKind;
   const apiVersion = saidVersion === undefined || saidVersion === "" ? expected : saidVersion;
